@@ -1,0 +1,91 @@
+"""Where the product keeps its files. One place, so `--data-dir` can move all of them.
+
+Layout under the data folder:
+    readiness.sqlite3      the local database
+    backups/               rotating database backups
+    attachments/           answer attachments, stored by SHA-256
+    logs/                  rotating log files
+    hub.sqlite3            the embedded hub database (hub commands only)
+    device-token           the sync token, only when the user chose --token-file
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+APP_NAME = "Readiness"
+DATA_DIR_ENV = "READINESS_DATA_DIR"
+
+
+def default_data_dir() -> Path:
+    """The platform's per-user data folder (or `$READINESS_DATA_DIR`)."""
+    env = os.environ.get(DATA_DIR_ENV)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir(APP_NAME, appauthor=False))
+
+
+@dataclass(frozen=True)
+class DataPaths:
+    """Every path the product writes to, derived from one data folder."""
+
+    root: Path
+
+    @classmethod
+    def resolve(cls, data_dir: str | os.PathLike[str] | None = None) -> DataPaths:
+        root = Path(data_dir).expanduser() if data_dir else default_data_dir()
+        return cls(root.absolute())
+
+    @property
+    def database(self) -> Path:
+        return self.root / "readiness.sqlite3"
+
+    @property
+    def backups(self) -> Path:
+        return self.root / "backups"
+
+    @property
+    def attachments(self) -> Path:
+        return self.root / "attachments"
+
+    @property
+    def logs(self) -> Path:
+        return self.root / "logs"
+
+    @property
+    def hub_database(self) -> Path:
+        return self.root / "hub.sqlite3"
+
+    @property
+    def token_file(self) -> Path:
+        return self.root / "device-token"
+
+    def ensure(self) -> DataPaths:
+        """Create the folders (not the files). Returns self for chaining."""
+        for folder in (self.root, self.backups, self.attachments, self.logs):
+            folder.mkdir(parents=True, exist_ok=True)
+        return self
+
+
+def resources_dir() -> Path:
+    """The shipped `resources/` folder (next to `app/`, or inside a frozen bundle)."""
+    import sys
+
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "resources"
+    return Path(__file__).resolve().parents[2] / "resources"
+
+
+def forms_dir() -> Path:
+    """The shipped questionnaire definitions folder `forms/`."""
+    import sys
+
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return Path(frozen_root) / "forms"
+    return Path(__file__).resolve().parents[2] / "forms"

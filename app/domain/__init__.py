@@ -1,0 +1,68 @@
+"""The product's vocabulary as frozen dataclasses: questionnaires, answers, scores, assessments.
+
+No third-party imports; every other package speaks in these types.
+"""
+
+from app.domain.answers import (
+    UNANSWERED,
+    Answer,
+    AnswerValue,
+    AssessmentHeader,
+    AssessmentSnapshot,
+    AssessmentStatus,
+    CityAnswer,
+    Contributor,
+    ContributorAnswer,
+    DomainResult,
+    GateResult,
+    IndicatorResult,
+    NextStep,
+    Revision,
+    ScoreResult,
+)
+from app.domain.questionnaire import (
+    AnswerState,
+    AnswerType,
+    Band,
+    Domain,
+    EvidenceType,
+    Gate,
+    Indicator,
+    LevelBy,
+    LevelDefinition,
+    LocalText,
+    Option,
+    Questionnaire,
+    Section,
+)
+
+__all__ = [
+    "UNANSWERED",
+    "Answer",
+    "AnswerState",
+    "AnswerType",
+    "AnswerValue",
+    "AssessmentHeader",
+    "AssessmentSnapshot",
+    "AssessmentStatus",
+    "Band",
+    "CityAnswer",
+    "Contributor",
+    "ContributorAnswer",
+    "Domain",
+    "DomainResult",
+    "EvidenceType",
+    "Gate",
+    "GateResult",
+    "Indicator",
+    "IndicatorResult",
+    "LevelBy",
+    "LevelDefinition",
+    "LocalText",
+    "NextStep",
+    "Option",
+    "Questionnaire",
+    "Revision",
+    "ScoreResult",
+    "Section",
+]

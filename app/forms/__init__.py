@@ -1,0 +1,1 @@
+"""Questionnaire definition files <-> domain objects: YAML parsing, validation, hashing."""

@@ -1,0 +1,1 @@
+"""The hub server (FastAPI): enrollment, push, pull, forms, admin commands, its own tables."""

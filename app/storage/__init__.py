@@ -1,0 +1,1 @@
+"""The local SQLite database (SQLAlchemy 2): tables, repositories, migrations, backups."""

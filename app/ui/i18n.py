@@ -1,0 +1,142 @@
+"""The window's language: gettext catalogues for our strings, QTranslator for Qt's own.
+
+`_()` translates through the current catalogue; strings evaluated at import time are marked with
+`N_()` and translated where they are shown. `set_language()` switches at run time: it loads the
+catalogue, swaps the Qt translator (qtbase) and sets the default QLocale, so numbers and dates
+follow the language (decimal comma for es/fr/pt). Widgets then re-translate themselves through
+their `retranslate()` methods, called by the main window.
+"""
+
+from __future__ import annotations
+
+import gettext
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QCoreApplication, QLibraryInfo, QLocale, QTranslator
+
+from app.common.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from app.common.paths import resources_dir
+
+log = logging.getLogger("readiness.ui.i18n")
+
+DOMAIN = "readiness"
+# The QLocale each language formats numbers and dates with.
+_LOCALE_NAMES = {"en": "en_GB", "es": "es_ES", "fr": "fr_FR", "pt": "pt_PT"}
+# Qt ships Brazilian Portuguese only; its dialog strings suit both.
+_QT_CATALOGUES = {"es": "qtbase_es", "fr": "qtbase_fr", "pt": "qtbase_pt_BR"}
+
+_translations: gettext.NullTranslations = gettext.NullTranslations()
+_language = DEFAULT_LANGUAGE
+_qt_translator: QTranslator | None = None
+
+
+def catalogue_dir() -> Path:
+    return resources_dir() / "i18n"
+
+
+def _(message: str) -> str:
+    """`message` in the current language (English when no translation exists)."""
+    return _translations.gettext(message)
+
+
+def ngettext(singular: str, plural: str, count: int) -> str:
+    return _translations.ngettext(singular, plural, count)
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext convention
+    """Mark a string for extraction without translating it now."""
+    return message
+
+
+def current_language() -> str:
+    return _language
+
+
+def set_language(lang: str) -> None:
+    """Switch the catalogues, the Qt translator and the default locale to `lang`."""
+    global _translations, _language, _qt_translator
+    if lang not in LANGUAGES:
+        lang = DEFAULT_LANGUAGE
+    _translations = load_catalogue(lang)
+    _language = lang
+    QLocale.setDefault(locale_for(lang))
+    app = QCoreApplication.instance()
+    if app is None:
+        return
+    if _qt_translator is not None:
+        app.removeTranslator(_qt_translator)
+        _qt_translator = None
+    name = _QT_CATALOGUES.get(lang)
+    if name:
+        translator = QTranslator(app)
+        folder = QLibraryInfo.path(QLibraryInfo.LibraryPath.TranslationsPath)
+        if translator.load(name, folder):
+            app.installTranslator(translator)
+            _qt_translator = translator
+        else:
+            log.info("no Qt translation %s in %s", name, folder)
+
+
+def load_catalogue(lang: str) -> gettext.NullTranslations:
+    if lang == DEFAULT_LANGUAGE:
+        return gettext.NullTranslations()
+    try:
+        return gettext.translation(DOMAIN, catalogue_dir(), languages=[lang])
+    except OSError:
+        log.warning("no catalogue for %s in %s", lang, catalogue_dir())
+        return gettext.NullTranslations()
+
+
+def locale_for(lang: str | None = None) -> QLocale:
+    locale = QLocale(_LOCALE_NAMES.get(lang or _language, "en_GB"))
+    # Group separators make typed numbers ambiguous ("1.000" in Spanish); leave them out.
+    locale.setNumberOptions(QLocale.NumberOption.OmitGroupSeparator)
+    return locale
+
+
+def format_number(value: float | int, decimals: int | None = None) -> str:
+    """A number in the current language's style (`2,5` in es/fr/pt)."""
+    locale = locale_for()
+    if isinstance(value, int) and decimals is None:
+        return locale.toString(value)
+    if decimals is None:
+        text = f"{float(value):.6f}".rstrip("0").rstrip(".")
+        decimals = len(text.split(".")[1]) if "." in text else 0
+    return locale.toString(float(value), "f", decimals)
+
+
+def parse_number(text: str) -> float | None:
+    """A number typed in the current language's style, or None when it is not one.
+
+    A dot is accepted too where the language writes a comma: people paste figures from
+    English-language documents.
+    """
+    cleaned = text.strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
+    if not cleaned:
+        return None
+    number, ok = locale_for().toDouble(cleaned)
+    if ok:
+        return number
+    number, ok = QLocale.c().toDouble(cleaned)
+    return number if ok else None
+
+
+def format_date(iso: str) -> str:
+    """`YYYY-MM-DD` in the current language's short date format."""
+    from PySide6.QtCore import QDate
+
+    day = QDate.fromString(iso[:10], "yyyy-MM-dd")
+    if not day.isValid():
+        return iso
+    return locale_for().toString(day, QLocale.FormatType.ShortFormat)
+
+
+def format_timestamp(iso: str) -> str:
+    """An ISO UTC timestamp as local date and time in the current language's short format."""
+    from PySide6.QtCore import QDateTime, Qt
+
+    moment = QDateTime.fromString(iso, Qt.DateFormat.ISODate)
+    if not moment.isValid():
+        return iso
+    return locale_for().toString(moment.toLocalTime(), QLocale.FormatType.ShortFormat)
