@@ -14,7 +14,7 @@ from app.scoring.aggregate import aggregate
 from app.scoring.evaluate import Evaluation, level_for_value
 from app.scoring.json import score_to_json
 
-__all__ = ["score", "score_to_json", "indicator_results"]
+__all__ = ["constraint_error", "indicator_results", "score", "score_to_json"]
 
 
 def score(
@@ -66,3 +66,26 @@ def _lowest(
         return found if found is not None else 6
 
     return min(alternatives, key=level)
+
+
+def constraint_error(
+    questionnaire: Questionnaire,
+    indicator_id: str,
+    answer: Answer,
+    others: Mapping[str, Answer],
+    lang: str = "en",
+) -> str | None:
+    """The definition's message when `answer` breaks the indicator's constraint, else None.
+
+    `others` are the answers the constraint may refer to (the same contributor's, or the city's).
+    """
+    from app.common.i18n import pick
+
+    indicator = questionnaire.indicator(indicator_id)
+    if indicator.constraint is None:
+        return None
+    evaluation = Evaluation(questionnaire, {**others, indicator_id: answer})
+    if evaluation.constraint_holds(indicator):
+        return None
+    message = pick(indicator.constraint_message, lang) or f"breaks the rule {indicator.constraint}"
+    return f"indicator {indicator_id}: {message}"

@@ -180,6 +180,8 @@ class Evaluation:
             return 1
         if state is not AnswerState.ANSWERED:
             return None
+        if not self.constraint_holds(indicator):
+            return 1  # an answer that breaks its own rule earns no credit (conservative)
         return level_for_value(indicator, self.value(indicator.id), self)
 
 

@@ -1,0 +1,78 @@
+"""`readiness score`: an answers file scored against a questionnaire, JSON as CLI.md fixes it."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from app.cli import main
+
+SAMPLE = Path(__file__).resolve().parents[1] / "data" / "sample-form.yaml"
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
+    code = main(list(argv))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+@pytest.fixture
+def form_and_ids() -> tuple[Path, dict[str, list[str]]]:
+    from app.forms import load_questionnaire
+
+    questionnaire = load_questionnaire(SAMPLE)
+    return SAMPLE, {d.id: [i.id for i in d.scored_indicators] for d in questionnaire.domains}
+
+
+def test_score_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str], form_and_ids) -> None:  # type: ignore[no-untyped-def]
+    form, ids = form_and_ids
+    answers = tmp_path / "answers.json"
+    answers.write_text("{}", encoding="utf-8")
+    code, out, err = run(capsys, "score", str(answers), "--form", str(form), "--json")
+    assert code == 0, err
+    document = json.loads(out)
+    assert set(document) == {"domains", "overall"}
+    assert set(document["domains"]) == set(ids)
+    for domain in document["domains"].values():
+        assert domain["level"] is None and domain["score"] is None
+        assert domain["capped_by"] == [] and domain["next_level"] == []
+        assert {"name", "completeness", "dont_know", "provisional"} <= set(domain)
+    assert document["overall"] == {"score": None, "bottleneck": None}
+
+
+def test_every_dont_know_scores_level_one(tmp_path: Path, capsys: pytest.CaptureFixture[str], form_and_ids) -> None:  # type: ignore[no-untyped-def]
+    form, ids = form_and_ids
+    answers = tmp_path / "answers.json"
+    everything = {i: {"state": "dont_know"} for group in ids.values() for i in group}
+    answers.write_text(json.dumps(everything), encoding="utf-8")
+    code, out, err = run(capsys, "score", str(answers), "--form", str(form), "--json")
+    assert code == 0, err
+    for domain in json.loads(out)["domains"].values():
+        assert domain["level"] == 1 and domain["score"] == 1.0 and domain["dont_know"] == 1.0
+
+
+def test_bad_answers_are_clear_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], form_and_ids) -> None:  # type: ignore[no-untyped-def]
+    form, _ids = form_and_ids
+    answers = tmp_path / "answers.json"
+    answers.write_text('{"NOPE-01": 3}', encoding="utf-8")
+    code, _out, err = run(capsys, "score", str(answers), "--form", str(form), "--json")
+    assert code == 1 and "unknown indicator 'NOPE-01'" in err and "Traceback" not in err
+    answers.write_text("{broken", encoding="utf-8")
+    code, _out, err = run(capsys, "score", str(answers), "--form", str(form))
+    assert code == 1 and "answers.json:1: error: invalid JSON" in err
+
+
+def test_score_runs_as_a_program(tmp_path: Path, form_and_ids) -> None:  # type: ignore[no-untyped-def]
+    form, _ids = form_and_ids
+    answers = tmp_path / "answers.json"
+    answers.write_text("[1, 2]", encoding="utf-8")
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "score", str(answers), "--form", str(form), "--json"],
+        capture_output=True, text=True, check=False,
+    )
+    assert result.returncode == 1
+    assert "expected a JSON object" in result.stderr and "Traceback" not in result.stderr
