@@ -22,8 +22,17 @@ from app.common.errors import DefinitionError, UserError
 log = logging.getLogger("readiness.cli")
 
 # Command groups in the order `--help` lists them.
-_GROUPS = ("forms_cmd", "score_cmd", "assess_cmd", "report_cmd", "backup_cmd", "bundle_cmd",
-           "sync_cmd", "hub_cmd", "gui_cmd")
+_GROUPS = (
+    "forms_cmd",
+    "score_cmd",
+    "assess_cmd",
+    "report_cmd",
+    "backup_cmd",
+    "bundle_cmd",
+    "sync_cmd",
+    "hub_cmd",
+    "gui_cmd",
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

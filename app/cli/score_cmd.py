@@ -14,7 +14,9 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         description="Score a JSON answers file ({indicator_id: value}) and print the maturity levels.",
     )
     parser.add_argument("answers", metavar="ANSWERS.json")
-    parser.add_argument("--form", required=True, metavar="PATH_OR_ID", help="questionnaire file or id")
+    parser.add_argument(
+        "--form", required=True, metavar="PATH_OR_ID", help="questionnaire file or id"
+    )
     parser.add_argument("--lang", default="en", choices=["en", "es", "fr", "pt"])
     parser.add_argument("--json", action="store_true", help="print the score object as JSON")
     parser.set_defaults(handler=run)
@@ -40,8 +42,10 @@ def run(args: argparse.Namespace) -> int:
         score_text = "-" if data["score"] is None else f"{data['score']:.2f}"
         flags = " (provisional)" if data["provisional"] else ""
         capped = f"  capped by {', '.join(data['capped_by'])}" if data["capped_by"] else ""
-        print(f"{domain.id:<6} level {level}  score {score_text}  "
-              f"answered {data['completeness']:.0%}{flags}{capped}  {pick(domain.name, args.lang)}")
+        print(
+            f"{domain.id:<6} level {level}  score {score_text}  "
+            f"answered {data['completeness']:.0%}{flags}{capped}  {pick(domain.name, args.lang)}"
+        )
     overall = document["overall"]
     if overall["score"] is not None:
         print(f"overall score {overall['score']:.2f}; bottleneck {overall['bottleneck']}")

@@ -38,12 +38,16 @@ def read_json_file(path: str | Path) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise UserError(f"{file}:{exc.lineno}: error: invalid JSON at column {exc.colno}: {exc.msg}") from None
+        raise UserError(
+            f"{file}:{exc.lineno}: error: invalid JSON at column {exc.colno}: {exc.msg}"
+        ) from None
     except RecursionError:
         raise UserError(f"{file}:1: error: JSON nested too deeply") from None
 
 
-def parse_answers(questionnaire: Questionnaire, data: Any, source: str = "answers") -> dict[str, Answer]:
+def parse_answers(
+    questionnaire: Questionnaire, data: Any, source: str = "answers"
+) -> dict[str, Answer]:
     """Validate every entry of an answers mapping against the questionnaire."""
     if not isinstance(data, dict):
         raise ValidationError(f"{source}: expected a JSON object keyed by indicator id")

@@ -63,13 +63,19 @@ def parse_text_value(indicator: Indicator, text: str) -> AnswerValue:
     if kind.is_numeric and kind is not AnswerType.COMPUTED:
         cleaned = text.strip()
         try:
-            number: int | float = int(cleaned) if re.fullmatch(r"[+-]?\d+", cleaned) else float(cleaned)
+            number: int | float = (
+                int(cleaned) if re.fullmatch(r"[+-]?\d+", cleaned) else float(cleaned)
+            )
         except ValueError:
-            raise _fail(indicator, f"expected a number with a dot as decimal separator, got {text!r}") from None
+            raise _fail(
+                indicator, f"expected a number with a dot as decimal separator, got {text!r}"
+            ) from None
         return coerce_value(indicator, number)
     if kind is AnswerType.MULTIPLE_CHOICE:
         return coerce_value(indicator, [p.strip() for p in text.split(",") if p.strip()])
-    return coerce_value(indicator, text.strip() if kind.is_choice or kind is AnswerType.DATE else text)
+    return coerce_value(
+        indicator, text.strip() if kind.is_choice or kind is AnswerType.DATE else text
+    )
 
 
 def check_answer(indicator: Indicator, answer: Answer) -> Answer:
@@ -86,7 +92,9 @@ def check_answer(indicator: Indicator, answer: Answer) -> Answer:
         if answer.value is not None:
             raise _fail(indicator, f"state {state.value!r} cannot carry a value")
         return answer
-    value = coerce_value(indicator, list(answer.value) if isinstance(answer.value, tuple) else answer.value)
+    value = coerce_value(
+        indicator, list(answer.value) if isinstance(answer.value, tuple) else answer.value
+    )
     if value == answer.value and type(value) is type(answer.value):
         return answer
     return Answer(value=value, state=state, note=answer.note, evidence=answer.evidence)
@@ -112,7 +120,9 @@ def answer_from_json(indicator: Indicator, entry: Any) -> Answer:
         value = coerce_value(indicator, raw) if state is AnswerState.ANSWERED else None
         if state is not AnswerState.ANSWERED and raw is not None:
             raise _fail(indicator, f"state {state.value!r} cannot carry a value")
-        return check_answer(indicator, Answer(value=value, state=state, note=note, evidence=evidence))
+        return check_answer(
+            indicator, Answer(value=value, state=state, note=note, evidence=evidence)
+        )
     return check_answer(indicator, Answer(value=coerce_value(indicator, entry)))
 
 

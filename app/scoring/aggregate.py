@@ -35,7 +35,9 @@ def aggregate(questionnaire: Questionnaire, results: Mapping[str, IndicatorResul
         for domain in questionnaire.domains
     }
     weights = {domain.id: domain.weight for domain in questionnaire.domains}
-    scored = [(domains[d.id], d.weight) for d in questionnaire.domains if domains[d.id].score is not None]
+    scored = [
+        (domains[d.id], d.weight) for d in questionnaire.domains if domains[d.id].score is not None
+    ]
     overall = None
     if scored:
         total = sum(weight for _result, weight in scored)
@@ -121,7 +123,9 @@ def score_domain(
 
     steps: tuple[NextStep, ...] = ()
     if level is not None and level < 5:
-        steps = _next_steps(questionnaire, domain, level, my_gates, judged, responded, weights, results)
+        steps = _next_steps(
+            questionnaire, domain, level, my_gates, judged, responded, weights, results
+        )
 
     return DomainResult(
         domain_id=domain.id,
@@ -191,4 +195,3 @@ def _next_steps(
             )
         )
     return tuple(steps)
-

@@ -44,10 +44,20 @@ def test_score_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str], fo
     assert document["overall"] == {"score": None, "bottleneck": None}
 
 
-def test_every_dont_know_scores_level_one(tmp_path: Path, capsys: pytest.CaptureFixture[str], form_and_ids) -> None:  # type: ignore[no-untyped-def]
+def test_every_dont_know_scores_level_one(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], form_and_ids
+) -> None:  # type: ignore[no-untyped-def]
     form, ids = form_and_ids
     answers = tmp_path / "answers.json"
-    everything = {i: {"state": "dont_know"} for group in ids.values() for i in group}
+    from app.domain import AnswerType
+    from app.forms import load_questionnaire
+
+    # Computed indicators follow their inputs: a don't-know input makes them a data gap too.
+    everything = {
+        i.id: {"state": "dont_know"}
+        for i in load_questionnaire(form).indicators
+        if i.type is not AnswerType.COMPUTED
+    }
     answers.write_text(json.dumps(everything), encoding="utf-8")
     code, out, err = run(capsys, "score", str(answers), "--form", str(form), "--json")
     assert code == 0, err
@@ -55,7 +65,9 @@ def test_every_dont_know_scores_level_one(tmp_path: Path, capsys: pytest.Capture
         assert domain["level"] == 1 and domain["score"] == 1.0 and domain["dont_know"] == 1.0
 
 
-def test_bad_answers_are_clear_errors(tmp_path: Path, capsys: pytest.CaptureFixture[str], form_and_ids) -> None:  # type: ignore[no-untyped-def]
+def test_bad_answers_are_clear_errors(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], form_and_ids
+) -> None:  # type: ignore[no-untyped-def]
     form, _ids = form_and_ids
     answers = tmp_path / "answers.json"
     answers.write_text('{"NOPE-01": 3}', encoding="utf-8")
@@ -72,7 +84,9 @@ def test_score_runs_as_a_program(tmp_path: Path, form_and_ids) -> None:  # type:
     answers.write_text("[1, 2]", encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "app", "score", str(answers), "--form", str(form), "--json"],
-        capture_output=True, text=True, check=False,
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert result.returncode == 1
     assert "expected a JSON object" in result.stderr and "Traceback" not in result.stderr

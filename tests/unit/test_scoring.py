@@ -92,8 +92,13 @@ def test_weighted_mean_is_rounded_down() -> None:
 
 def test_gate_caps_domains_and_names_the_indicator() -> None:
     q = questionnaire((GATE,))
-    answers = {"LAB-01": Answer("yes"), "LAB-02": Answer(95), "LAB-03": Answer("no"),
-               "FIN-01": Answer(95), "FIN-02": Answer("yes")}
+    answers = {
+        "LAB-01": Answer("yes"),
+        "LAB-02": Answer(95),
+        "LAB-03": Answer("no"),
+        "FIN-01": Answer(95),
+        "FIN-02": Answer("yes"),
+    }
     result = score(q, answers)
     assert result.domains["LAB"].uncapped_level == 4  # (2*5 + 5 + 1) / 4 = 4.0
     assert result.domains["LAB"].level == 2
@@ -151,8 +156,13 @@ def test_unanswered_gate_indicator_makes_domain_provisional() -> None:
 
 def test_overall_weighted_mean_and_bottleneck() -> None:
     q = questionnaire()
-    answers = {"LAB-01": Answer("yes"), "LAB-02": Answer(95), "LAB-03": Answer("yes"),
-               "FIN-01": Answer(10), "FIN-02": Answer("partial")}
+    answers = {
+        "LAB-01": Answer("yes"),
+        "LAB-02": Answer(95),
+        "LAB-03": Answer("yes"),
+        "FIN-01": Answer(10),
+        "FIN-02": Answer("partial"),
+    }
     result = score(q, answers)
     assert result.domains["FIN"].score == pytest.approx(2.0)
     assert result.overall_score == pytest.approx((5.0 * 1 + 2.0 * 2) / 3)
@@ -184,17 +194,25 @@ def test_relevance_and_computed_values() -> None:
     heads = Indicator("W-01a", AnswerType.INTEGER, {"en": "heads"}, scored=False, minimum=0)
     people = Indicator("W-01b", AnswerType.INTEGER, {"en": "people"}, scored=False, minimum=1)
     ratio = Indicator(
-        "W-01", AnswerType.COMPUTED, {"en": "per million"},
-        compute="W-01a / W-01b * 1000000", level_by=LevelBy.BAND,
-        bands=(Band(0, 1), Band(1, 2), Band(3, 3), Band(10, 4), Band(30, 5)), actions=ACTIONS,
+        "W-01",
+        AnswerType.COMPUTED,
+        {"en": "per million"},
+        compute="W-01a / W-01b * 1000000",
+        level_by=LevelBy.BAND,
+        bands=(Band(0, 1), Band(1, 2), Band(3, 3), Band(10, 4), Band(30, 5)),
+        actions=ACTIONS,
     )
     gated = ynp("W-02", relevance="W-01 >= 3")
     domain = Domain("W", {"en": "W"}, sections=(Section("W-A", EN, (heads, people, ratio, gated)),))
     q = Questionnaire("q", "1", {"en": "Q"}, (domain,))
-    low = indicator_results(q, {"W-01a": Answer(2), "W-01b": Answer(1_000_000), "W-02": Answer("yes")})
+    low = indicator_results(
+        q, {"W-01a": Answer(2), "W-01b": Answer(1_000_000), "W-02": Answer("yes")}
+    )
     assert low["W-01"].value == pytest.approx(2.0) and low["W-01"].level == 2
     assert not low["W-02"].relevant and low["W-02"].level is None
-    high = indicator_results(q, {"W-01a": Answer(12), "W-01b": Answer(1_000_000), "W-02": Answer("yes")})
+    high = indicator_results(
+        q, {"W-01a": Answer(12), "W-01b": Answer(1_000_000), "W-02": Answer("yes")}
+    )
     assert high["W-01"].level == 4 and high["W-02"].relevant and high["W-02"].level == 5
     gap = indicator_results(q, {"W-01a": Answer(state=AnswerState.DONT_KNOW), "W-01b": Answer(5)})
     assert gap["W-01"].state is AnswerState.DONT_KNOW and gap["W-01"].level == 1
@@ -206,8 +224,14 @@ def test_relevance_and_computed_values() -> None:
 
 LEVEL_OR_STATE = st.one_of(
     st.integers(1, 5),
-    st.sampled_from([AnswerState.DONT_KNOW, AnswerState.NOT_MEASURED,
-                     AnswerState.NOT_APPLICABLE, AnswerState.UNANSWERED]),
+    st.sampled_from(
+        [
+            AnswerState.DONT_KNOW,
+            AnswerState.NOT_MEASURED,
+            AnswerState.NOT_APPLICABLE,
+            AnswerState.UNANSWERED,
+        ]
+    ),
 )
 IDS = ("LAB-01", "LAB-02", "LAB-03", "FIN-01", "FIN-02")
 GATES = st.lists(
@@ -216,7 +240,10 @@ GATES = st.lists(
             "g", tuple(ids), min_level=below, caps={"LAB": cap_lab, "FIN": cap_fin}, mode=mode
         ),
         st.lists(st.sampled_from(IDS), min_size=1, max_size=3, unique=True),
-        st.integers(1, 5), st.integers(1, 5), st.integers(1, 5), st.sampled_from(["any", "all"]),
+        st.integers(1, 5),
+        st.integers(1, 5),
+        st.integers(1, 5),
+        st.sampled_from(["any", "all"]),
     ),
     max_size=2,
 )
@@ -235,8 +262,9 @@ def results_from(levels: dict[str, int | AnswerState]) -> dict[str, IndicatorRes
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.fixed_dictionaries({i: LEVEL_OR_STATE for i in IDS}), GATES, st.sampled_from(IDS),
-       st.data())
+@given(
+    st.fixed_dictionaries({i: LEVEL_OR_STATE for i in IDS}), GATES, st.sampled_from(IDS), st.data()
+)
 def test_raising_one_level_never_lowers_a_domain(levels, gates, which, data) -> None:  # type: ignore[no-untyped-def]
     q = questionnaire(tuple(gates))
     before = aggregate(q, results_from(levels))
@@ -278,17 +306,25 @@ def test_not_applicable_is_excluded_and_gaps_count_as_level_one(levels) -> None:
     result = aggregate(q, results_from(levels))
     for domain in q.domains:
         ids = [i.id for i in domain.indicators]
-        counted = [levels[i] for i in ids
-                   if levels[i] not in (AnswerState.NOT_APPLICABLE, AnswerState.UNANSWERED)]
+        counted = [
+            levels[i]
+            for i in ids
+            if levels[i] not in (AnswerState.NOT_APPLICABLE, AnswerState.UNANSWERED)
+        ]
         applicable = [i for i in ids if levels[i] is not AnswerState.NOT_APPLICABLE]
         weights = {i.id: i.weight for i in domain.indicators}
         domain_result = result.domains[domain.id]
         if not counted:
             assert domain_result.score is None
             continue
-        numeric = {i: (levels[i] if isinstance(levels[i], int) else 1) for i in ids
-                   if levels[i] not in (AnswerState.NOT_APPLICABLE, AnswerState.UNANSWERED)}
-        expected = sum(weights[i] * v for i, v in numeric.items()) / sum(weights[i] for i in numeric)
+        numeric = {
+            i: (levels[i] if isinstance(levels[i], int) else 1)
+            for i in ids
+            if levels[i] not in (AnswerState.NOT_APPLICABLE, AnswerState.UNANSWERED)
+        }
+        expected = sum(weights[i] * v for i, v in numeric.items()) / sum(
+            weights[i] for i in numeric
+        )
         assert domain_result.score == pytest.approx(expected)
         assert domain_result.completeness == pytest.approx(len(counted) / len(applicable))
         gaps = sum(1 for i in ids if levels[i] in (AnswerState.DONT_KNOW, AnswerState.NOT_MEASURED))

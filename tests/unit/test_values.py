@@ -23,13 +23,21 @@ from app.logic.values import answer_from_json, check_answer, coerce_value, parse
 
 EN = {"en": "x"}
 CHOICE = Indicator(
-    "GOV-01", AnswerType.SINGLE_CHOICE, EN,
+    "GOV-01",
+    AnswerType.SINGLE_CHOICE,
+    EN,
     options=(Option("none", EN, 1), Option("draft", EN, 2), Option("approved", EN, 3)),
 )
 MULTI = Indicator(
-    "BIO-01", AnswerType.MULTIPLE_CHOICE, EN,
-    options=(Option("ihc", EN, 2), Option("pcr", EN, 3), Option("ngs", EN, 5),
-             Option("none", EN, 1, exclusive=True)),
+    "BIO-01",
+    AnswerType.MULTIPLE_CHOICE,
+    EN,
+    options=(
+        Option("ihc", EN, 2),
+        Option("pcr", EN, 3),
+        Option("ngs", EN, 5),
+        Option("none", EN, 1, exclusive=True),
+    ),
 )
 PCT = Indicator("QA-03", AnswerType.PERCENT, EN, allow_not_measured=True)
 COUNT = Indicator("WF-01a", AnswerType.INTEGER, EN, minimum=0, maximum=10_000)
@@ -39,7 +47,9 @@ NOTE = Indicator("GOV-10", AnswerType.LONG_TEXT, EN, scored=False)
 
 def test_choice_values() -> None:
     assert coerce_value(CHOICE, "draft") == "draft"
-    with pytest.raises(ValidationError, match=r"GOV-01: unknown option 'final' \(options: none, draft, approved\)"):
+    with pytest.raises(
+        ValidationError, match=r"GOV-01: unknown option 'final' \(options: none, draft, approved\)"
+    ):
         coerce_value(CHOICE, "final")
     with pytest.raises(ValidationError, match="GOV-01: expected one option code"):
         coerce_value(CHOICE, 3)
@@ -76,7 +86,9 @@ def test_dates_and_text() -> None:
 
 
 def test_states_are_checked_against_the_definition() -> None:
-    assert check_answer(PCT, Answer(state=AnswerState.NOT_MEASURED)).state is AnswerState.NOT_MEASURED
+    assert (
+        check_answer(PCT, Answer(state=AnswerState.NOT_MEASURED)).state is AnswerState.NOT_MEASURED
+    )
     with pytest.raises(ValidationError, match="state 'not_applicable' is not allowed here"):
         check_answer(PCT, Answer(state=AnswerState.NOT_APPLICABLE))
     with pytest.raises(ValidationError, match="cannot carry a value"):
@@ -90,7 +102,10 @@ def test_answers_file_entries() -> None:
     assert answer_from_json(PCT, {"state": "not_measured", "note": "no register"}) == Answer(
         state=AnswerState.NOT_MEASURED, note="no register"
     )
-    assert answer_from_json(CHOICE, {"value": "approved", "evidence": "document"}).evidence == "document"
+    assert (
+        answer_from_json(CHOICE, {"value": "approved", "evidence": "document"}).evidence
+        == "document"
+    )
     with pytest.raises(ValidationError, match="unknown key"):
         answer_from_json(CHOICE, {"valeur": "approved"})
     with pytest.raises(ValidationError, match="unknown state 'maybe'"):
@@ -110,7 +125,9 @@ def test_answers_file_names_unknown_indicators_and_json_errors(tmp_path: Path) -
     with pytest.raises(UserError, match=r"answers.json:3: error: invalid JSON at column 15"):
         load_answers_file(q(), broken)
     good = tmp_path / "good.json"
-    good.write_text(json.dumps({"GOV-01": "draft", "BIO-01": ["ngs"], "QA-03": {"state": "dont_know"}}))
+    good.write_text(
+        json.dumps({"GOV-01": "draft", "BIO-01": ["ngs"], "QA-03": {"state": "dont_know"}})
+    )
     answers = load_answers_file(q(), good)
     assert answers["BIO-01"].value == ("ngs",)
     with pytest.raises(UserError, match="no such file"):
