@@ -77,7 +77,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.self_test:
             from app.cli.gui_cmd import run_self_test
 
-            return run_self_test(args)
+            return int(run_self_test(args))
         handler = getattr(args, "handler", None)
         if handler is None:
             if args.command is None:
