@@ -143,6 +143,9 @@ class Revision:
     hlc: str
     created_at: str  # ISO UTC
     rationale: str = ""
+    attachments: tuple[str, ...] = ()  # SHA-256 of each attached file
+    to_confirm: bool = False  # carried over from a previous round
+    origin: str = "local"  # "local" or "remote" (arrived by sync or bundle)
 
 
 @dataclass(frozen=True)

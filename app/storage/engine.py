@@ -82,7 +82,7 @@ def translate_errors() -> Iterator[None]:
     try:
         yield
     except DBAPIError as exc:
-        if not _actionable(exc.orig):
+        if exc.orig is None or not _actionable(exc.orig):
             raise
         raise storage_error(exc.orig) from exc
     except sqlite3.Error as exc:

@@ -1,0 +1,236 @@
+"""Opening a data folder: its paths, database, device id, clock and the local user's identity.
+
+`Workspace.open(data_dir)` creates the folders, checks the database file (a damaged one is moved
+aside and the newest good backup named), refuses a database written by a newer version, backs up
+and migrates an older one, and makes the day's backup once a day. Every service call then runs its
+own unit of work through `ws.read()` or `ws.write()`; `write()` returns only after COMMIT.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import getpass
+import hashlib
+import logging
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from app.common.clock import HybridClock, iso_utc, new_id
+from app.common.errors import ValidationError
+from app.common.paths import DataPaths
+from app.domain import Contributor, Questionnaire
+
+log = logging.getLogger("readiness.workspace")
+
+DEVICE_ID = "device.id"
+LOCAL_CONTRIBUTOR = "local.contributor_id"
+MAX_NAME = 200
+
+# Parsed questionnaires by SHA-256 of their bytes: the same bytes always give the same object.
+_QUESTIONNAIRES: dict[str, Questionnaire] = {}
+
+
+class Workspace:
+    """One open data folder. Use as a context manager, or call close()."""
+
+    def __init__(self, paths: DataPaths, database: Any, device_id: str, clock: HybridClock) -> None:
+        self.paths = paths
+        self.db = database
+        self.device_id = device_id
+        self.clock = clock
+
+    @classmethod
+    def open(
+        cls, data_dir: str | os.PathLike[str] | None = None, *, daily_backup: bool = True
+    ) -> Workspace:
+        from app.storage import answers_repo, catalog
+        from app.storage.database import Database
+
+        paths = DataPaths.resolve(data_dir).ensure()
+        database = Database.open(paths.database, paths.backups)
+        try:
+            with database.write() as conn:
+                device_id = catalog.get_setting(conn, DEVICE_ID)
+                if device_id is None:
+                    device_id = new_id()
+                    catalog.set_setting(conn, DEVICE_ID, device_id)
+                latest = answers_repo.max_hlc(conn)
+            clock = HybridClock(device_id)
+            if latest:
+                clock.observe(latest)
+            workspace = cls(paths, database, device_id, clock)
+            if daily_backup:
+                workspace.make_daily_backup()
+        except BaseException:
+            database.close()
+            raise
+        return workspace
+
+    def close(self) -> None:
+        self.db.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    # -- units of work ---------------------------------------------------------------------------
+
+    @contextlib.contextmanager
+    def read(self) -> Iterator[Any]:
+        with self.db.read() as conn:
+            yield conn
+
+    @contextlib.contextmanager
+    def write(self) -> Iterator[Any]:
+        with self.db.write() as conn:
+            yield conn
+
+    def now(self) -> str:
+        return iso_utc()
+
+    # -- backups -------------------------------------------------------------------------------
+
+    def make_daily_backup(self) -> Path | None:
+        """The day's backup, once a day and only when there is something to keep."""
+        from app.storage import backup, catalog, tables
+
+        if backup.has_daily_backup_today(self.paths.backups):
+            return None
+        with self.read() as conn:
+            if catalog.count_rows(conn, tables.Assessment) == 0:
+                return None
+        info = backup.create_backup(self.paths.database, self.paths.backups, "daily")
+        backup.rotate(self.paths.backups)
+        return info.path
+
+    # -- the local user's identity -------------------------------------------------------------
+
+    @property
+    def contributor(self) -> Contributor | None:
+        """The person using this laptop, once known."""
+        from app.storage import catalog
+
+        with self.read() as conn:
+            contributor_id = catalog.get_setting(conn, LOCAL_CONTRIBUTOR)
+            return catalog.get_contributor(conn, contributor_id) if contributor_id else None
+
+    def set_contributor(self, name: str, role: str = "", institution: str = "") -> Contributor:
+        """Set who is using this laptop (found by name, or created)."""
+        with self.write() as conn:
+            found = ensure_contributor(self, conn, name, role, institution)
+            from app.storage import catalog
+
+            catalog.set_setting(conn, LOCAL_CONTRIBUTOR, found.id)
+        return found
+
+    # -- questionnaires ------------------------------------------------------------------------
+
+    def questionnaire(self, conn: Any, sha256: str) -> Questionnaire:
+        """The stored questionnaire file with this hash, parsed once per process."""
+        cached = _QUESTIONNAIRES.get(sha256)
+        if cached is not None:
+            return cached
+        from app.common.errors import StorageError
+        from app.forms import load_questionnaire_bytes
+        from app.storage import catalog
+
+        body = catalog.questionnaire_body(conn, sha256)
+        if body is None:
+            raise StorageError(f"questionnaire {sha256[:12]} is missing from the database")
+        questionnaire = load_questionnaire_bytes(body, f"questionnaire {sha256[:12]}")
+        _QUESTIONNAIRES[sha256] = questionnaire
+        return questionnaire
+
+
+def cached_questionnaire(sha256: str) -> Questionnaire | None:
+    return _QUESTIONNAIRES.get(sha256)
+
+
+def remember_questionnaire(body: bytes, questionnaire: Questionnaire) -> str:
+    """Cache a parsed questionnaire under the hash of its bytes; returns the hash."""
+    sha256 = hashlib.sha256(body).hexdigest()
+    _QUESTIONNAIRES.setdefault(sha256, questionnaire)
+    return sha256
+
+
+def clean_name(text: str, what: str) -> str:
+    name = " ".join((text or "").split())
+    if not name:
+        raise ValidationError(f"{what} must not be empty")
+    if len(name) > MAX_NAME:
+        raise ValidationError(f"{what} is longer than {MAX_NAME} characters")
+    return name
+
+
+def ensure_contributor(
+    ws: Workspace, conn: Any, name: str, role: str = "", institution: str = ""
+) -> Contributor:
+    """The contributor with this name (this laptop's first), created and queued when new."""
+    from app.storage import catalog
+    from app.storage.outbox import add_outbox
+
+    name = clean_name(name, "the contributor name")
+    found = catalog.find_contributor(conn, name, ws.device_id)
+    if found is not None:
+        return found
+    contributor = Contributor(
+        id=new_id(),
+        name=name,
+        role=" ".join((role or "").split()),
+        institution=" ".join((institution or "").split()),
+        device_id=ws.device_id,
+    )
+    now = ws.now()
+    catalog.insert_contributor(conn, contributor, now)
+    add_outbox(conn, "contributor", contributor.id, new_id(), now)
+    return contributor
+
+
+def local_contributor(ws: Workspace, conn: Any) -> Contributor:
+    """The laptop's user; on first use, a contributor named after the login name."""
+    from app.storage import catalog
+
+    contributor_id = catalog.get_setting(conn, LOCAL_CONTRIBUTOR)
+    if contributor_id:
+        found = catalog.get_contributor(conn, contributor_id)
+        if found is not None:
+            return found
+    try:
+        login = getpass.getuser()
+    except (OSError, KeyError):
+        login = ""
+    contributor = ensure_contributor(ws, conn, login or "Local user")
+    catalog.set_setting(conn, LOCAL_CONTRIBUTOR, contributor.id)
+    return contributor
+
+
+def resolve_contributor(ws: Workspace, conn: Any, who: Contributor | str | None) -> Contributor:
+    """A Contributor, a contributor id, a name (found or created), or None for the local user."""
+    from app.storage import catalog
+
+    if who is None:
+        return local_contributor(ws, conn)
+    if isinstance(who, Contributor):
+        found = catalog.get_contributor(conn, who.id)
+        if found is not None:
+            return found
+        now = ws.now()
+        catalog.insert_contributor(conn, who, now)
+        from app.storage.outbox import add_outbox
+
+        add_outbox(conn, "contributor", who.id, new_id(), now)
+        return who
+    by_id = catalog.get_contributor(conn, who.strip())
+    if by_id is not None:
+        return by_id
+    return ensure_contributor(ws, conn, who)
