@@ -28,6 +28,10 @@ def atomic_write(target: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         raise UserError(f"{path}: cannot write in {folder}: {exc.strerror or exc}") from exc
     tmp = Path(tmp_name)
     try:
+        # mkstemp creates the file for its owner only; a report or bundle that people email
+        # should get the ordinary permissions a new file gets in that folder.
+        if os.name == "posix":
+            os.fchmod(fd, 0o666 & ~_current_umask())
         with os.fdopen(fd, "wb") as handle:
             yield handle
             handle.flush()
@@ -47,6 +51,12 @@ def write_atomically(target: str | os.PathLike[str], render: Callable[[BinaryIO]
     with atomic_write(target) as handle:
         render(handle)
     return Path(target)
+
+
+def _current_umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
 
 
 def _fsync_folder(folder: Path) -> None:

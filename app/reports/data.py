@@ -1,0 +1,227 @@
+"""What a report says, as plain data: every text already in the report's language.
+
+`build.build_report` fills these from an assessment snapshot; the PDF and XLSX renderers only lay
+them out. Numbers stay numbers where a renderer needs them (chart, Excel number formats) and come
+with their formatted text for everything else. User-entered text is kept exactly as entered: each
+renderer makes it safe for its own format (see `safe.py`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+# A raw answer in the CLI encoding: option code, codes joined by commas, number, date or text.
+RawValue = str | int | float | None
+
+
+@dataclass(frozen=True)
+class ContributorRow:
+    id: str
+    name: str
+    role: str
+    institution: str
+    device: str
+    answers: int  # how many indicators this contributor answered
+
+
+@dataclass(frozen=True)
+class ContributorAnswerRow:
+    contributor_id: str
+    name: str
+    code: RawValue
+    label: str  # the answer in words (option label, number with unit, or the state)
+    state: str  # state code
+    state_label: str
+    note: str
+    evidence: str  # evidence type in words, "" when none
+    changed_at: str
+    to_confirm: bool
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    """One indicator with its city answer: a row of the PDF tables and of the Answers sheet."""
+
+    domain_id: str
+    domain_name: str
+    section: str
+    id: str
+    question: str
+    code: RawValue  # the city answer in the CLI encoding
+    label: str  # the city answer in words, or the state in words
+    state: str
+    state_label: str
+    level: int | None
+    scored: bool
+    note: str
+    evidence: str
+    flags: tuple[str, ...]  # disagreement, conflict, data gap... in words
+    disagreement: bool
+    conflict: bool
+    data_gap: bool
+    derived: bool
+    how_set: str  # "agreed by the contributors" / "set by the coordinator" / ""
+    rationale: str
+    changed_by: str
+    changed_at: str
+    contributors: tuple[ContributorAnswerRow | None, ...]  # aligned with ReportData.contributors
+
+
+@dataclass(frozen=True)
+class StepRow:
+    """One step of a domain's path to the next level."""
+
+    domain_id: str
+    domain_name: str
+    indicator_id: str
+    question: str
+    reason: str  # "gate" or "gain"
+    reason_label: str
+    current_level: int
+    target_level: int
+    action: str
+
+
+@dataclass(frozen=True)
+class DomainRow:
+    """A domain's headline figures (summary table, Summary sheet, chart)."""
+
+    id: str
+    name: str
+    weight: float
+    level: int | None
+    level_name: str  # "" when no level
+    level_text: str  # "2: Emerging" or "No level"
+    score: float | None
+    score_text: str
+    completeness: float
+    completeness_text: str
+    dont_know: float
+    dont_know_text: str
+    provisional: bool
+    capped_by: tuple[str, ...]  # indicator ids
+    capped_by_text: str
+
+
+@dataclass(frozen=True)
+class DomainSection:
+    row: DomainRow
+    description: str
+    headline: str  # "Level 2: Emerging" or the no-level sentence
+    score_line: str
+    completeness_line: str
+    capped_notes: tuple[str, ...]  # one sentence per gate that capped the level
+    pending_notes: tuple[str, ...]  # gates that cannot be judged yet
+    path_title: str
+    path_note: str  # why there is no path ("highest level", "answer first"), else ""
+    steps: tuple[StepRow, ...]
+    indicators: tuple[IndicatorRow, ...]
+    gaps: tuple[IndicatorRow, ...]  # don't know / not measured
+    unanswered: tuple[str, ...]  # indicator ids
+
+
+@dataclass(frozen=True)
+class Summary:
+    domains: tuple[DomainRow, ...]
+    overall_score: float | None
+    overall_text: str
+    bottleneck_id: str | None
+    bottleneck_text: str
+    priorities: tuple[StepRow, ...]
+
+
+@dataclass(frozen=True)
+class LevelRow:
+    level: int
+    name: str
+    description: str
+
+
+@dataclass(frozen=True)
+class GateRow:
+    id: str
+    message: str
+    fires_when: str
+    caps: str
+
+
+@dataclass(frozen=True)
+class Method:
+    levels: tuple[LevelRow, ...]
+    paragraphs: tuple[str, ...]
+    gates: tuple[GateRow, ...]
+    weights: tuple[tuple[str, str, float], ...]  # (domain id, name, weight)
+    judgement_note: str
+    judgement: tuple[tuple[str, str], ...]  # (indicator id, source) set by product judgement
+    fonts_note: str
+
+
+@dataclass(frozen=True)
+class DictionaryRow:
+    domain_id: str
+    section: str
+    id: str
+    type: str
+    question: str
+    unit: str
+    range: str
+    weight: float
+    required: bool
+    scored: bool
+    core: bool
+    level_by: str
+    options: str  # one line per option or band: "code: label -> level n"
+    relevance: str
+    source: str
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    when: str
+    who: str
+    device: str
+    indicator_id: str
+    subject: str
+    from_text: str
+    to_text: str
+    state_label: str
+    note: str
+    rationale: str
+    revision_id: str
+
+
+@dataclass(frozen=True)
+class Cover:
+    title: str  # the questionnaire's title
+    city: str
+    country: str
+    period: str
+    questionnaire: str  # "id 1.0"
+    fingerprint: str
+    status: str
+    generated: str
+    assessment_id: str
+    self_assessed: str
+    self_assessed_note: str
+
+
+@dataclass(frozen=True)
+class ReportData:
+    lang: str
+    title: str  # document title: "Readiness report: City (Period)"
+    labels: Mapping[str, str]  # the report's fixed strings in `lang` (see texts.py)
+    cover: Cover
+    contributors: tuple[ContributorRow, ...]
+    summary: Summary
+    domains: tuple[DomainSection, ...]
+    method: Method
+    answers: tuple[IndicatorRow, ...]  # every indicator, in questionnaire order
+    dictionary: tuple[DictionaryRow, ...]
+    audit: tuple[AuditRow, ...]
+    generated_at: str = ""
+    author: str = field(default="Readiness")
+
+    def label(self, key: str, **values: object) -> str:
+        template = self.labels[key]
+        return template.format(**values) if values else template
