@@ -1,0 +1,323 @@
+"""The services the window uses, called on the database thread only.
+
+Every method here runs inside the task runner's single database worker. It imports services
+lazily so the window appears before SQLAlchemy and the rest are loaded. Reports and sync are
+optional services: the window hides their entry points until they exist (`has_reports()`,
+`has_sync()`), so no button ever does nothing.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from app.common.errors import UserError
+from app.common.paths import DataPaths
+from app.domain import Answer, AssessmentSnapshot, Contributor, Revision
+from app.ui.assessment_model import AssessmentRow
+from app.ui.fill_state import Attachment
+from app.ui.task_runner import Cancelled, CancelToken
+
+log = logging.getLogger("readiness.ui.backend")
+
+
+@dataclass(frozen=True)
+class LoadedAssessment:
+    snapshot: AssessmentSnapshot
+    me: str = ""  # this laptop's contributor id
+    # The files attached to this person's own answer, per indicator.
+    attachments: Mapping[str, Sequence[Attachment]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class BackupRow:
+    name: str
+    created_at: str
+    size: int
+    kind: str = ""
+
+
+def service_exists(name: str) -> bool:
+    return importlib.util.find_spec(f"app.services.{name}") is not None
+
+
+class Backend:
+    """One data folder's services. Not thread-safe by design: use from the database thread."""
+
+    def __init__(self, data_dir: str | Path | None) -> None:
+        self.paths = DataPaths.resolve(data_dir)
+        self._ws: Any = None
+
+    # -- the workspace -----------------------------------------------------------------------
+
+    @property
+    def ws(self) -> Any:
+        if self._ws is None:
+            from app.services.workspace import Workspace
+
+            self._ws = Workspace.open(self.paths.root)
+        return self._ws
+
+    def open(self) -> None:
+        _ = self.ws
+
+    @property
+    def is_open(self) -> bool:
+        return self._ws is not None
+
+    def close(self) -> None:
+        if self._ws is not None:
+            self._ws.close()
+            self._ws = None
+
+    def has_reports(self) -> bool:
+        return service_exists("reports")
+
+    def has_sync(self) -> bool:
+        return service_exists("sync")
+
+    def contributor(self) -> Contributor | None:
+        return self.ws.contributor  # type: ignore[no-any-return]
+
+    def set_contributor(self, name: str, role: str) -> Contributor:
+        return self.ws.set_contributor(name, role)  # type: ignore[no-any-return]
+
+    # -- assessments -------------------------------------------------------------------------
+
+    def list_assessments(self) -> list[AssessmentRow]:
+        from app.services import assessments
+
+        syncing = self.has_sync()
+        return [_row(item, syncing) for item in assessments.list_assessments(self.ws)]
+
+    def create_assessment(
+        self,
+        city: str,
+        country: str,
+        period: str,
+        form: str,
+        language: str,
+        contributor: str,
+        role: str,
+    ) -> str:
+        from app.services import assessments
+
+        return assessments.create_assessment(
+            self.ws, city, country, period, form, language, contributor or None, role or None
+        )
+
+    def create_demo(self) -> str:
+        from app.services import demo
+
+        return demo.create_demo(self.ws)
+
+    def load(self, assessment_id: str) -> LoadedAssessment:
+        from app.services import assessments
+
+        snapshot = assessments.load_snapshot(self.ws, assessment_id, with_revisions=False)
+        me = self.ws.contributor
+        me_id = me.id if me else ""
+        return LoadedAssessment(snapshot, me_id, self._attachments(assessment_id, me_id))
+
+    def _attachments(self, assessment_id: str, me: str) -> dict[str, list[Attachment]]:
+        """The files attached to this person's current answers."""
+        from app.services import answers
+
+        listed = getattr(answers, "list_attachments", None)
+        if listed is not None:
+            found: dict[str, list[Attachment]] = {}
+            for item in listed(self.ws, assessment_id, me):
+                found.setdefault(item.indicator_id, []).append(Attachment(item.sha256, item.name))
+            return found
+        if not me:
+            return {}
+        # Until the answers service lists attachments, read them in one read unit of work.
+        from app.storage import answers_repo, catalog
+
+        with self.ws.read() as conn:
+            heads = [
+                h
+                for h in answers_repo.heads_for_assessment(conn, assessment_id)
+                if h.subject == me and h.attachments
+            ]
+            known = catalog.get_attachments(conn, {a for h in heads for a in h.attachments})
+        return {
+            h.indicator_id: [
+                Attachment(a, known[a].filename if a in known else a[:12]) for a in h.attachments
+            ]
+            for h in heads
+        }
+
+    def set_status(self, assessment_id: str, status: str, reason: str) -> None:
+        from app.services import assessments
+
+        assessments.set_status(self.ws, assessment_id, status, reason or None)
+
+    def start_next_round(self, assessment_id: str, period: str) -> str:
+        from app.services import rounds
+
+        return rounds.start_next_round(self.ws, assessment_id, period)
+
+    def move_to_version(self, assessment_id: str, form: str) -> str:
+        from app.services import rounds
+
+        return rounds.move_to_version(self.ws, assessment_id, form)
+
+    def shipped_forms(self) -> list[tuple[str, str]]:
+        """(label, form path) for each shipped questionnaire, newest version first."""
+        from app.forms import load_questionnaire, shipped_forms
+
+        found = []
+        for path in shipped_forms():
+            try:
+                q = load_questionnaire(path)
+            except UserError:
+                log.warning("shipped form %s does not load", path)
+                continue
+            core = "core" in q.id or "core" in path.stem
+            found.append((q, core, path))
+        found.sort(key=lambda item: (item[1], item[0].id, item[0].version))
+        return [(_form_label(q, core), str(path)) for q, core, path in found]
+
+    # -- answers -----------------------------------------------------------------------------
+
+    def save_answer(
+        self,
+        assessment_id: str,
+        indicator_id: str,
+        answer: Answer,
+        attachments: Sequence[Attachment] = (),
+    ) -> None:
+        from app.services import answers
+
+        answers.save_answer(
+            self.ws,
+            assessment_id,
+            indicator_id,
+            answer,
+            attachments=[a.sha256 for a in attachments],
+        )
+
+    def add_attachment(self, path: str) -> Attachment:
+        from app.services import answers
+
+        return Attachment(answers.add_attachment(self.ws, path), Path(path).name)
+
+    def set_city_answer(
+        self, assessment_id: str, indicator_id: str, answer: Answer, rationale: str
+    ) -> None:
+        from app.services import answers
+
+        answers.set_city_answer(self.ws, assessment_id, indicator_id, answer, rationale)
+
+    def history(self, assessment_id: str, indicator_id: str) -> list[Revision]:
+        from app.services import answers
+
+        return list(answers.answer_history(self.ws, assessment_id, indicator_id))
+
+    # -- reports -----------------------------------------------------------------------------
+
+    def export_report(
+        self, assessment_id: str, target: str, kind: str, lang: str, token: CancelToken
+    ) -> str:
+        """Write the PDF report or the Excel workbook; `token` reports progress and cancels."""
+        from app.reports import ReportCancelled
+        from app.services import reports
+
+        files = {"pdf": target} if kind == "pdf" else {"xlsx": target}
+        try:
+            written = reports.export_report(
+                self.ws,
+                assessment_id,
+                lang=lang,
+                progress=lambda fraction, _message: token.progress(int(fraction * 100), 100),
+                cancel=lambda: token.cancelled,
+                **files,
+            )
+        except ReportCancelled as exc:
+            raise Cancelled(str(exc)) from exc
+        return str(written[0])
+
+    # -- sync (only when the sync service exists) --------------------------------------------
+
+    def sync_status(self) -> Any:
+        from app.services import sync
+
+        return sync.sync_status(self.ws)
+
+    def enroll(self, url: str, code: str, token_file: bool) -> Any:
+        from app.services import sync
+
+        return sync.enroll(self.ws, url, code, token_file=token_file)
+
+    def sync_now(self, token: CancelToken) -> Any:
+        from app.services import sync
+
+        def progress(_phase: str, done: int, total: int | None) -> None:
+            token.progress(done, total or 0)
+
+        result = sync.sync_now(self.ws, progress=progress, cancel=lambda: token.cancelled)
+        if result.cancelled:
+            raise Cancelled("sync cancelled")
+        return result
+
+    def export_bundle(self, assessment_id: str, path: str) -> Any:
+        from app.services import sync
+
+        return sync.export_bundle(self.ws, assessment_id, path)
+
+    def import_bundle(self, path: str) -> Any:
+        from app.services import sync
+
+        return sync.import_bundle(self.ws, path)
+
+    # -- backups -----------------------------------------------------------------------------
+
+    def list_backups(self) -> list[BackupRow]:
+        from app.services import backups
+
+        return [
+            BackupRow(name=b.name, created_at=b.created_at, size=b.size, kind=b.kind)
+            for b in backups.list_backups(self.ws)
+        ]
+
+    def create_backup(self) -> str:
+        from app.services import backups
+
+        return backups.create_backup(self.ws).name
+
+    def restore_backup(self, name: str) -> str:
+        from app.services import backups
+
+        chosen, _saved = backups.restore_backup(self.ws, name)
+        return chosen.name
+
+
+def _form_label(q: Any, core: bool) -> str:
+    from app.common.i18n import pick
+    from app.ui.i18n import _, current_language
+
+    kind = _("core") if core else _("full")
+    title = pick(q.title, current_language())
+    return f"{title} · {q.version} · {kind}"
+
+
+def _row(item: Any, syncing: bool) -> AssessmentRow:
+    """An assessment summary from the service as the home table's plain row."""
+    pending = int(getattr(item, "pending_sync", 0) or 0)
+    return AssessmentRow(
+        id=item.id,
+        city=item.city,
+        country=item.country,
+        period=item.period,
+        status=item.status,
+        progress=float(item.progress),
+        levels=tuple(item.levels.items()),
+        sync_state=("pending" if pending else "synced") if syncing else "local",
+        questionnaire=f"{item.questionnaire_id} {item.questionnaire_version}",
+        language=item.language,
+    )

@@ -1,0 +1,118 @@
+"""Merging: two contributors disagree; the coordinator sees both answers side by side and sets
+the city answer with a rationale, by picking one or by entering another."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.domain import Answer, AnswerState
+from app.ui.value_editors import ChoiceEditor
+from tests.ui.conftest import wait_idle
+
+
+@pytest.fixture
+def disputed(data_dir: Path, make_assessment: Any) -> str:
+    from app.services import answers
+    from app.services.workspace import Workspace
+
+    assessment_id = make_assessment(contributor="Coordinator", role="City coordinator")
+    with Workspace.open(data_dir) as ws:
+        answers.save_answer(ws, assessment_id, "PATH-04", Answer("yes", note="SOP"), "Ana")
+        answers.save_answer(ws, assessment_id, "PATH-04", Answer("no"), "Ben")
+        answers.save_answer(ws, assessment_id, "QA-01", Answer("partial"), "Ana")
+        answers.save_answer(ws, assessment_id, "QA-01", Answer(state=AnswerState.DONT_KNOW), "Ben")
+        answers.save_answer(ws, assessment_id, "PATH-01", Answer(4), "Ana")
+        answers.save_answer(ws, assessment_id, "PATH-01", Answer(4), "Ben")
+    return assessment_id
+
+
+def test_merge_two_contributors(qtbot: Any, open_window: Any, disputed: str) -> None:
+    window = open_window()
+    window.open_assessment(disputed)
+    wait_idle(qtbot, window)
+    merge = window.merge
+    assert merge.disputed() == ["PATH-04", "QA-01"]  # PATH-01: both said 4, nothing to merge
+    assert window.tabs.tabText(2) == "&Merge (2)"
+    # The fill view flags the disagreement too, and scoring counts the lower answer.
+    question = window.fill.question("PATH-04")
+    assert "Disagreement" in question.badges.text()
+    assert window.session.current.snapshot.score.domains["PATH"].capped_by == ("PATH-04",)
+    assert window.fill.nav_model.nodes()[0].disagreements == 1
+
+    window.show_page(2)
+    merge.select("PATH-04")
+    table = merge.table
+    rows = {
+        table.item(r, 0).text(): (table.item(r, 2).text(), table.item(r, 3).text())
+        for r in range(table.rowCount())
+    }
+    assert rows == {"Ana": ("Yes", "SOP"), "Ben": ("No", "")}
+    assert all(table.item(r, 4).text() for r in range(table.rowCount()))  # when
+
+    # A rationale is required.
+    ana_row = next(r for r in range(table.rowCount()) if table.item(r, 0).text() == "Ana")
+    table.selectRow(ana_row)
+    qtbot.mouseClick(merge.use_button, Qt.MouseButton.LeftButton)
+    assert "rationale" in merge.message.text()
+    assert merge.disputed() == ["PATH-04", "QA-01"]
+
+    merge.rationale.setFocus()
+    qtbot.keyClicks(merge.rationale, "Ana checked the SOP register")
+    qtbot.mouseClick(merge.use_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    city = window.session.current.snapshot.answers["PATH-04"]
+    assert (city.answer.value, city.derived, city.disagreement) == ("yes", False, False)
+    assert merge.disputed() == ["QA-01"]
+    assert window.tabs.tabText(2) == "&Merge (1)"
+    assert window.session.current.snapshot.score.domains["PATH"].capped_by == ()
+
+    # Enter a city answer that neither contributor gave.
+    merge.select("QA-01")
+    editor = merge._editor
+    assert isinstance(editor, ChoiceEditor)
+    qtbot.mouseClick(
+        next(b for b in editor.buttons() if b.property("code") == "yes"), Qt.MouseButton.LeftButton
+    )
+    merge.rationale.clear()
+    qtbot.keyClicks(merge.rationale, "EQA certificate seen by the coordinator")
+    qtbot.mouseClick(merge.set_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    city = window.session.current.snapshot.answers["QA-01"]
+    assert (city.answer.value, city.derived, city.rationale) == (
+        "yes",
+        False,
+        "EQA certificate seen by the coordinator",
+    )
+    assert merge.disputed() == []
+    assert "Nothing to resolve" in merge.question.text()
+    assert window.tabs.tabText(2) == "&Merge"
+
+
+def test_history_shows_who_when_from_to_why(
+    qtbot: Any, open_window: Any, disputed: str, data_dir: Path
+) -> None:
+    from app.services import answers
+    from app.services.workspace import Workspace
+
+    with Workspace.open(data_dir) as ws:
+        answers.save_answer(ws, disputed, "PATH-04", Answer("partial", note="only one lab"), "Ana")
+        answers.set_city_answer(ws, disputed, "PATH-04", Answer("partial"), "agreed in meeting")
+    window = open_window()
+    window.open_assessment(disputed)
+    wait_idle(qtbot, window)
+    qtbot.mouseClick(window.fill.question("PATH-04").history_button, Qt.MouseButton.LeftButton)
+    wait_idle(qtbot, window)
+    dialog = window.actions_.dialog
+    assert dialog is not None and dialog.objectName() == "history_dialog"
+    table = dialog.table
+    rows = [tuple(table.item(r, c).text() for c in range(6)) for r in range(table.rowCount())]
+    assert len(rows) == 4  # newest first
+    assert rows[0][1:] == ("Coordinator", "City answer", "—", "Partial", "agreed in meeting")
+    assert rows[1][1:] == ("Ana", "Own answer", "Yes", "Partial", "only one lab")
+    assert {rows[2][1], rows[3][1]} == {"Ana", "Ben"}
+    assert all(r[0] for r in rows)
+    dialog.close()
