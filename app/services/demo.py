@@ -89,7 +89,19 @@ def create_demo(ws: Workspace, source: str | Path | None = None) -> str:
         again = catalog.get_setting(conn, DEMO_SETTING)
         if again:
             return again
-        coordinator = local_contributor(ws, conn)
+        # The demo's own fictional coordinator sets the city answers, so the laptop user's
+        # login name does not appear among the demo city's contributors.
+        named = data.get("coordinator")
+        if isinstance(named, dict) and isinstance(named.get("name"), str):
+            coordinator = ensure_contributor(
+                ws,
+                conn,
+                named["name"],
+                str(named.get("role") or ""),
+                str(named.get("institution") or ""),
+            )
+        else:
+            coordinator = local_contributor(ws, conn)
         assessment_id = insert_assessment(
             ws,
             conn,
