@@ -347,6 +347,7 @@ def test_demo_header_names_a_fictional_city(demo: dict[str, Any]) -> None:
         "period",
         "language",
         "form",
+        "coordinator",
         "contributors",
         "city_answers",
     }
