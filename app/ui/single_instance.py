@@ -246,4 +246,4 @@ def _allow_foreground() -> None:
 
     asfw_any = -1
     with contextlib.suppress(AttributeError, OSError):
-        ctypes.windll.user32.AllowSetForegroundWindow(asfw_any)  # type: ignore[attr-defined]
+        ctypes.windll.user32.AllowSetForegroundWindow(asfw_any)

@@ -1,0 +1,92 @@
+#!/usr/bin/env bash
+# Build the frozen one-folder Readiness app into packaging/dist/ and prove that it works.
+#
+#   packaging/build.sh            Linux: packaging/dist/Readiness/readiness
+#                                 macOS: packaging/dist/Readiness.app (then macos/make_dmg.sh)
+#   packaging/build.sh --archive  also packs the Linux folder as a .tar.gz beside it
+#
+# Steps: a virtual environment of its own (packaging/.venv-build, refreshed when pyproject.toml
+# or this script changes) with `.[gui,package]` (PySide6-Essentials and PyInstaller), the
+# .ico/.icns icons from resources/icons/, PyInstaller with readiness.spec, a check of what the
+# bundle holds (check_bundle.py), and the frozen app's own `--self-test` offscreen: it opens the
+# demo in the real window and writes a PDF and an XLSX. Any failure exits non-zero.
+# Windows has its own script: packaging/windows/build.ps1.
+set -euo pipefail
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/.." && pwd)"
+PYTHON="${PYTHON:-python3}"
+VENV="$HERE/.venv-build"
+DIST="$HERE/dist"
+WORK="$HERE/build"
+ARCHIVE=0
+for arg in "$@"; do
+  case "$arg" in
+    --archive) ARCHIVE=1 ;;
+    *) echo "usage: packaging/build.sh [--archive]" >&2; exit 2 ;;
+  esac
+done
+started=$(date +%s)
+say() { printf '[build %3ss] %s\n' "$(( $(date +%s) - started ))" "$*"; }
+
+say "build environment $VENV"
+if [ ! -x "$VENV/bin/python" ]; then
+  "$PYTHON" -m venv "$VENV"
+fi
+VPY="$VENV/bin/python"
+STAMP="$VENV/.readiness-build.stamp"
+WANT="$(cat "$ROOT/pyproject.toml" "$HERE/build.sh" | cksum)"
+if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
+  mkdir -p "$WORK"
+  # pip and setuptools talk a lot; their words go to a log shown only when they fail.
+  if ! { "$VPY" -m pip install --disable-pip-version-check --upgrade pip &&
+         "$VPY" -m pip install --disable-pip-version-check -e "$ROOT[gui,package]"; } \
+       >"$WORK/pip.log" 2>&1; then
+    cat "$WORK/pip.log" >&2
+    echo "build: installing the build environment failed" >&2
+    exit 1
+  fi
+  echo "$WANT" > "$STAMP"
+fi
+if "$VPY" -m pip show --quiet PySide6-Addons >/dev/null 2>&1 || "$VPY" -m pip show --quiet PySide6 >/dev/null 2>&1; then
+  echo "build: only PySide6-Essentials belongs in the build environment (found PySide6 or PySide6-Addons)" >&2
+  exit 1
+fi
+
+say "icons"
+"$VPY" "$HERE/make_icons.py" --source "$ROOT/resources/icons" --out "$WORK/icons"
+
+say "PyInstaller"
+rm -rf "$DIST/Readiness" "$DIST/Readiness.app"
+"$VPY" -m PyInstaller --noconfirm --log-level WARN \
+  --distpath "$DIST" --workpath "$WORK/pyinstaller" "$HERE/readiness.spec"
+
+case "$(uname -s)" in
+  Darwin) BUNDLE="$DIST/Readiness.app"; PROGRAM="$BUNDLE/Contents/MacOS/Readiness" ;;
+  *) BUNDLE="$DIST/Readiness"; PROGRAM="$BUNDLE/readiness" ;;
+esac
+
+if [ "$(uname -s)" = Linux ]; then
+  # The per-user installer and its menu entry travel inside the folder (and the .tar.gz).
+  cp "$HERE/linux/install.sh" "$HERE/linux/readiness.desktop" "$HERE/linux/readiness-mime.xml" "$BUNDLE/"
+fi
+
+say "bundle contents"
+"$VPY" "$HERE/check_bundle.py" "$BUNDLE"
+
+say "self-test of the frozen app (offscreen)"
+status=0
+QT_QPA_PLATFORM=offscreen "$PROGRAM" --self-test || status=$?
+if [ "$status" -ne 0 ]; then
+  echo "build: the frozen app's self-test failed (exit $status)" >&2
+  exit 1
+fi
+
+if [ "$ARCHIVE" = 1 ] && [ "$(uname -s)" = Linux ]; then
+  VERSION="$("$PROGRAM" --version | awk '{print $2}')"
+  TARBALL="$DIST/Readiness-$VERSION-linux-$(uname -m).tar.gz"
+  say "archive $TARBALL"
+  tar -C "$DIST" -czf "$TARBALL" Readiness
+  du -h "$TARBALL"
+fi
+
+say "done: $BUNDLE ($(du -sh "$BUNDLE" | cut -f1))"
