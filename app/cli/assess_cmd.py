@@ -107,9 +107,12 @@ def _answer_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("id", metavar="ID")
     p.add_argument("indicator", metavar="INDICATOR")
     p.add_argument("value", nargs="?", metavar="VALUE", help="codes separated by commas for lists")
-    p.add_argument("--state", choices=STATES)
+    # State and evidence are checked with the answer (exit 1 naming the indicator), as they are
+    # in an answers file, rather than by argparse as usage errors.
+    p.add_argument("--state", metavar="STATE", help=f"one of {', '.join(STATES)}")
     p.add_argument("--note", metavar="TEXT")
-    p.add_argument("--evidence", choices=EVIDENCE)
+    p.add_argument("--evidence", metavar="TYPE", help=f"one of {', '.join(EVIDENCE)}")
+    p.set_defaults(late_value=True)
 
 
 @contextlib.contextmanager

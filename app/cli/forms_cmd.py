@@ -11,7 +11,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     forms = subparsers.add_parser(
         "forms", parents=[common], help="check and inspect questionnaire definition files"
     )
-    actions = forms.add_subparsers(dest="forms_command", metavar="ACTION")
+    actions = forms.add_subparsers(dest="forms_command", metavar="ACTION", required=True)
 
     validate = actions.add_parser(
         "validate",

@@ -41,6 +41,8 @@ def coerce_value(indicator: Indicator, raw: Any) -> AnswerValue:
             raw = [part for part in (p.strip() for p in raw.split(",")) if part]
         if not isinstance(raw, (list, tuple)) or not all(isinstance(c, str) for c in raw):
             raise _fail(indicator, f"expected a list of option codes, got {_show(raw)}")
+        if not raw:
+            raise _fail(indicator, "select at least one option (or answer don't know)")
         return _check_codes(indicator, raw)
     if kind.is_numeric:
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
