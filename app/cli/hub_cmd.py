@@ -111,7 +111,14 @@ def run_init(args: argparse.Namespace) -> int:
 def run_serve(args: argparse.Namespace) -> int:
     import logging
 
-    import uvicorn
+    try:
+        import uvicorn
+    except ModuleNotFoundError:
+        from app.common.errors import UserError
+
+        raise UserError(
+            "the hub server needs its extra packages: pip install 'readiness[hub]'"
+        ) from None
 
     from app.hub.db import safe_url
     from app.hub.server import create_app

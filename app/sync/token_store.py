@@ -59,12 +59,12 @@ def save_token(token: str, *, hub_url: str, device_id: str, token_file: Path | N
     if token_file is not None:
         write_token_file(token_file, token)
         return FILE
-    import keyring
-    from keyring.errors import KeyringError
-
     problem = keyring_problem()
     if problem:
         raise NoKeyring(no_keyring_message(problem, Path("device-token")))
+    import keyring
+    from keyring.errors import KeyringError
+
     try:
         keyring.set_password(SERVICE, account(hub_url, device_id), token)
     except KeyringError as exc:
@@ -82,12 +82,12 @@ def load_token(store: str, *, hub_url: str, device_id: str, token_file: Path) ->
         except OSError as exc:
             raise UserError(f"{token_file}: cannot read the hub token: {exc.strerror}") from None
         return text or None
-    import keyring
-    from keyring.errors import KeyringError
-
     problem = keyring_problem()
     if problem:
         raise NoKeyring(f"cannot read the hub token from the keyring: {problem}")
+    import keyring
+    from keyring.errors import KeyringError
+
     try:
         return keyring.get_password(SERVICE, account(hub_url, device_id))
     except KeyringError as exc:
