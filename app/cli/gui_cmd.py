@@ -25,6 +25,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         help="open the window (the default when no command is given)",
         description="Open the Readiness window.",
     )
+    parser.add_argument(
+        "bundle",
+        nargs="?",
+        default=None,
+        help="a .readiness bundle file to import once the window shows (asks first)",
+    )
     parser.set_defaults(handler=run_gui)
 
 
@@ -45,7 +51,8 @@ def run_gui(args: argparse.Namespace) -> int:
     from app.ui.app import application, run
 
     application()  # QSettings needs the application's names before the data folder is read
-    return run(_chosen_data_dir(args))
+    bundle = getattr(args, "bundle", None)
+    return run(_chosen_data_dir(args), str(Path(bundle).absolute()) if bundle else None)
 
 
 def _wait_until(condition: Callable[[], bool], seconds: float) -> bool:

@@ -8,7 +8,6 @@ materialised value, written in the same transaction.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -23,6 +22,10 @@ from app.domain import (
     Questionnaire,
     ScoreResult,
 )
+
+# The list lives in assessment_list; callers keep importing it from here.
+from app.services.assessment_list import AssessmentSummary as AssessmentSummary
+from app.services.assessment_list import list_assessments as list_assessments
 from app.services.workspace import (
     Workspace,
     cached_questionnaire,
@@ -38,33 +41,16 @@ _FORWARD = {
 }
 
 
-@dataclass(frozen=True)
-class AssessmentSummary:
-    """One line of the assessment list."""
-
-    id: str
-    city: str
-    country: str
-    period: str
-    status: str
-    language: str
-    progress: float  # share of applicable scored indicators with a city answer, 0-1
-    levels: dict[str, int | None] = field(default_factory=dict)  # domain id -> level
-    questionnaire_id: str = ""
-    questionnaire_version: str = ""
-    questionnaire_hash: str = ""
-    pending_sync: int = 0
-    created_at: str = ""
-    previous_assessment_id: str | None = None
-
-
 # ---------------------------------------------------------------------------------------------
 # Creating
 
 
-def read_form(form: str | Path) -> tuple[bytes, Questionnaire]:
-    """The bytes and parsed questionnaire of a form file or shipped form id (DefinitionError)."""
-    from app.forms import find_form, load_questionnaire_bytes
+def read_form(form: str | Path, cache: Path | None = None) -> tuple[bytes, Questionnaire]:
+    """The bytes and parsed questionnaire of a form file or shipped form id (DefinitionError).
+
+    `cache`: a folder of parsed questionnaires to use (see questionnaire_cache)."""
+    from app.forms import find_form
+    from app.services import questionnaire_cache
 
     path = find_form(str(form))
     try:
@@ -74,8 +60,7 @@ def read_form(form: str | Path) -> tuple[bytes, Questionnaire]:
     cached = cached_questionnaire(sha256_of(body))
     if cached is not None:
         return body, cached
-    questionnaire = load_questionnaire_bytes(body, str(path))
-    return body, questionnaire
+    return body, questionnaire_cache.load(body, str(path), cache)
 
 
 def store_questionnaire(ws: Workspace, conn: Any, body: bytes, questionnaire: Questionnaire) -> str:
@@ -101,7 +86,7 @@ def create_assessment(
     role: str | None = None,
 ) -> str:
     """A new draft assessment pinned to the exact questionnaire file; returns its id."""
-    body, questionnaire = read_form(form)
+    body, questionnaire = read_form(form, ws.cache)
     city = clean_name(city, "the city")
     country = clean_name(country, "the country")
     period = clean_name(period, "the period")
@@ -274,43 +259,25 @@ def load_snapshot(
         return snapshot_in(ws, conn, record, with_revisions)
 
 
+def score_in(ws: Workspace, conn: Any, record: Any) -> ScoreResult:
+    """The assessment's score now, inside an open transaction (what snapshot_in scores)."""
+    from app.scoring import score
+    from app.services.city_answers import derive
+    from app.storage import answers_repo, catalog
+
+    questionnaire = ws.questionnaire(conn, record.questionnaire_sha256)
+    heads = answers_repo.heads_for_assessment(conn, record.id)
+    people = {h.subject for h in heads} | {h.author_id for h in heads if h.author_id}
+    derivation = derive(questionnaire, heads, catalog.get_contributors(conn, people))
+    return score(questionnaire, derivation.scoring_answers, derivation.disputed)
+
+
 def progress_of(result: ScoreResult) -> float:
     applicable = sum(d.applicable for d in result.domains.values())
     if applicable == 0:
         return 0.0
     answered = sum(d.completeness * d.applicable for d in result.domains.values())
     return round(min(1.0, answered / applicable), 3)
-
-
-def list_assessments(ws: Workspace) -> list[AssessmentSummary]:
-    """Every assessment in this data folder, oldest first."""
-    from app.storage import assessments_repo
-    from app.storage.outbox import pending_by_assessment
-
-    summaries = []
-    with ws.read() as conn:
-        waiting = pending_by_assessment(conn)
-        for record in assessments_repo.list_assessments(conn):
-            snapshot = snapshot_in(ws, conn, record, with_revisions=False)
-            summaries.append(
-                AssessmentSummary(
-                    id=record.id,
-                    city=record.city,
-                    country=record.country,
-                    period=record.period,
-                    status=record.status,
-                    language=record.language,
-                    progress=progress_of(snapshot.score),
-                    levels={d: r.level for d, r in snapshot.score.domains.items()},
-                    questionnaire_id=record.questionnaire_id,
-                    questionnaire_version=record.questionnaire_version,
-                    questionnaire_hash=record.questionnaire_sha256,
-                    pending_sync=waiting.get(record.id, 0),
-                    created_at=record.created_at,
-                    previous_assessment_id=record.previous_assessment_id,
-                )
-            )
-    return summaries
 
 
 # ---------------------------------------------------------------------------------------------

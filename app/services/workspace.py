@@ -9,6 +9,7 @@ own unit of work through `ws.read()` or `ws.write()`; `write()` returns only aft
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import getpass
 import hashlib
 import logging
@@ -22,6 +23,7 @@ from app.common.clock import HybridClock, iso_utc, new_id
 from app.common.errors import ValidationError
 from app.common.paths import DataPaths
 from app.domain import Contributor, Questionnaire
+from app.services.cache_folder import cache_dir
 
 log = logging.getLogger("readiness.workspace")
 
@@ -41,6 +43,7 @@ class Workspace:
         self.db = database
         self.device_id = device_id
         self.clock = clock
+        self._on_disk: set[str] = set()  # questionnaires known to be in this folder's cache
 
     @classmethod
     def open(
@@ -135,21 +138,41 @@ class Workspace:
 
     # -- questionnaires ------------------------------------------------------------------------
 
+    @property
+    def cache(self) -> Path:
+        return cache_dir(self.paths)
+
     def questionnaire(self, conn: Any, sha256: str) -> Questionnaire:
-        """The stored questionnaire file with this hash, parsed once per process."""
+        """The stored questionnaire file with this hash, parsed once (then cached on disk)."""
         cached = _QUESTIONNAIRES.get(sha256)
         if cached is not None:
+            if sha256 not in self._on_disk:  # parsed for another folder, or before it was cached
+                self._keep_on_disk(cached)
             return cached
-        from app.common.errors import StorageError
-        from app.forms import load_questionnaire_bytes
-        from app.storage import catalog
+        from app.services import questionnaire_cache
 
-        body = catalog.questionnaire_body(conn, sha256)
-        if body is None:
-            raise StorageError(f"questionnaire {sha256[:12]} is missing from the database")
-        questionnaire = load_questionnaire_bytes(body, f"questionnaire {sha256[:12]}")
-        _QUESTIONNAIRES[sha256] = questionnaire
-        return questionnaire
+        name = f"questionnaire {sha256[:12]}"
+        # The hash names the exact bytes, so a cached parse of them needs no read of the bytes.
+        questionnaire = questionnaire_cache.read(self.cache, sha256)
+        if questionnaire is None:
+            from app.common.errors import StorageError
+            from app.storage import catalog
+
+            body = catalog.questionnaire_body(conn, sha256)
+            if body is None:
+                raise StorageError(f"questionnaire {sha256[:12]} is missing from the database")
+            questionnaire = questionnaire_cache.load(body, name, self.cache)
+        elif questionnaire.source_path != name:
+            questionnaire = dataclasses.replace(questionnaire, source_path=name)
+        self._on_disk.add(sha256)
+        return _QUESTIONNAIRES.setdefault(sha256, questionnaire)
+
+    def _keep_on_disk(self, questionnaire: Questionnaire) -> None:
+        from app.services import questionnaire_cache
+
+        if not questionnaire_cache.cache_file(self.cache, questionnaire.sha256).exists():
+            questionnaire_cache.write(self.cache, questionnaire)
+        self._on_disk.add(questionnaire.sha256)
 
 
 def cached_questionnaire(sha256: str) -> Questionnaire | None:

@@ -7,20 +7,30 @@
    before anything is written to it.
 3. An older schema is backed up (`pre-migration`) and migrated in one transaction.
 4. The engine is created with the durable pragmas (see engine.py).
+
+Steps 1 and 2 (`check`) use the standard library's sqlite3 only, and `peek` reads a file that
+needs none of steps 1-3 without them, so the window can show its list before SQLAlchemy is
+imported (this module imports it when an engine is made) and before `quick_check`, which opening
+runs once the window is up (DESIGN.md section 10).
 """
 
 from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
-
-from sqlalchemy import Connection, Engine
+from typing import TYPE_CHECKING, TypeVar
 
 from app.common.errors import StorageError
-from app.storage import backup, integrity, migrate
-from app.storage.engine import make_engine, read_transaction, write_transaction
+from app.storage import integrity, schema
+
+if TYPE_CHECKING:
+    from sqlalchemy import Connection, Engine
+
+    from app.storage import backup
+
+T = TypeVar("T")
 
 
 class Database:
@@ -33,17 +43,23 @@ class Database:
 
     @classmethod
     def open(cls, path: Path, backups: Path, *, script_location: Path | None = None) -> Database:
+        from app.storage.engine import make_engine
+
         prepare(path, backups, script_location=script_location)
         return cls(path, backups, make_engine(path))
 
     @contextlib.contextmanager
     def write(self) -> Iterator[Connection]:
         """One BEGIN IMMEDIATE transaction; leaving the block commits (and only then returns)."""
+        from app.storage.engine import write_transaction
+
         with write_transaction(self.engine) as connection:
             yield connection
 
     @contextlib.contextmanager
     def read(self) -> Iterator[Connection]:
+        from app.storage.engine import read_transaction
+
         with read_transaction(self.engine) as connection:
             yield connection
 
@@ -53,31 +69,77 @@ class Database:
 
 def prepare(path: Path, backups: Path, *, script_location: Path | None = None) -> str:
     """Steps 1-3 above; returns the schema revision the file is at afterwards."""
+    plan = check(path, backups, script_location=script_location)
+    if plan is not None:
+        if plan.up_to_date:
+            return plan.head
+        if plan.current is not None or _has_tables(path):
+            from app.storage import backup
+
+            backup.create_backup(path, backups, "pre-migration")
+    from app.storage import migrate
+
+    return migrate.upgrade(path, script_location=script_location)
+
+
+def check(
+    path: Path, backups: Path, *, script_location: Path | None = None
+) -> schema.SchemaPlan | None:
+    """Steps 1 and 2 above; it writes nothing (a damaged file, or a -wal left without its
+    database, is only renamed aside).
+
+    Returns where the schema stands, or None when there is no database yet (no file, or SQLite's
+    empty file). Raises StorageError for a damaged file (moved aside) or a newer schema.
+    """
     _move_orphan_side_files(path)
     damage = integrity.check_file(path)
-    if (
-        damage is None
-        and path.exists()
-        and path.stat().st_size == 0
-        and backup.list_backups(backups)
-    ):
+    if damage is None and path.exists() and path.stat().st_size == 0 and _has_backups(backups):
         # An empty file where backups exist is a lost database, not a new one.
         damage = integrity.Damage("the file is empty")
     if damage is not None:
         raise _damaged(path, backups, damage, script_location)
-    if path.exists() and path.stat().st_size > 0:
-        try:
-            with integrity.readonly(path) as connection:
-                plan = migrate.plan(connection, script_location)
-        except sqlite3.Error as exc:
-            if integrity.is_damage(exc):
-                raise _damaged(path, backups, integrity.Damage(str(exc)), script_location) from exc
-            raise StorageError(f"{path}: cannot be opened: {exc}") from exc
-        if plan.up_to_date:
-            return plan.head
-        if plan.current is not None or _has_tables(path):
-            backup.create_backup(path, backups, "pre-migration")
-    return migrate.upgrade(path, script_location=script_location)
+    if not path.exists() or path.stat().st_size == 0:
+        return None
+    try:
+        with integrity.readonly(path) as connection:
+            if script_location is None:
+                return schema.plan(connection)
+            from app.storage import migrate
+
+            return migrate.plan(connection, script_location)
+    except sqlite3.Error as exc:
+        if integrity.is_damage(exc):
+            raise _damaged(path, backups, integrity.Damage(str(exc)), script_location) from exc
+        raise StorageError(f"{path}: cannot be opened: {exc}") from exc
+
+
+def peek(path: Path, read: Callable[[sqlite3.Connection], T]) -> T | None:
+    """`read(connection)` in one read-only transaction, when the file exists at this version's
+    schema; None when it must first go through `Database.open` (no file yet, an older schema, or
+    a file SQLite cannot read: opening says what is wrong and moves a damaged file aside).
+
+    Raises StorageError for a newer schema, the file untouched. Writes nothing, never migrates,
+    and runs no `quick_check` (opening does, once the window is up).
+    """
+    if not path.is_file() or path.stat().st_size == 0:
+        return None
+    try:
+        with integrity.readonly(path) as connection:
+            connection.execute("BEGIN")  # the schema check and the reads see one snapshot
+            try:
+                if not schema.plan(connection).up_to_date:
+                    return None
+                return read(connection)
+            finally:
+                connection.execute("ROLLBACK")
+    except sqlite3.DatabaseError:
+        return None
+
+
+def _has_backups(backups: Path) -> bool:
+    from app.storage import backup
+
+    return bool(backup.list_backups(backups))
 
 
 def _has_tables(path: Path) -> bool:
@@ -99,6 +161,8 @@ def _move_orphan_side_files(path: Path) -> None:
 def _damaged(
     path: Path, backups: Path, damage: integrity.Damage, script_location: Path | None
 ) -> StorageError:
+    from app.storage import backup, migrate
+
     moved = integrity.move_aside(path)
     known = frozenset(migrate.known_revisions(script_location))
     good = backup.newest_good(backups, known)
@@ -125,6 +189,8 @@ def restore(
     (`pre-restore`), or moved aside when damaged; then the backup is copied in one transaction and
     migrated when it is older. Returns (the backup restored, the pre-restore backup or None).
     """
+    from app.storage import backup, migrate
+
     chosen = backup.find_backup(backups, name)
     known = frozenset(migrate.known_revisions(script_location))
     if integrity.check_file(chosen.path) is not None:

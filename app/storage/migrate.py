@@ -6,6 +6,10 @@ version stamp, checks `PRAGMA foreign_key_check`, compares row counts and checks
 data, and commits. Any failure (or a crash) leaves the file at its old revision. A database stamped
 with a revision this version does not know (written by a newer version) is refused before anything
 is written.
+
+Checking where a file stands needs no Alembic (schema.py: constants and plain SQL). Alembic (with
+mako and pygments, ~0.3 s and ~11 MiB) is imported only when a migration is due, or for another
+migrations folder (tests).
 """
 
 from __future__ import annotations
@@ -13,24 +17,16 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 
 from app.common.errors import StorageError
-
-MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
-VERSION_TABLE = "alembic_version"
-
-
-@dataclass(frozen=True)
-class SchemaPlan:
-    current: str | None  # None: an empty (new) database
-    head: str
-    known: frozenset[str]
-
-    @property
-    def up_to_date(self) -> bool:
-        return self.current == self.head
+from app.storage import schema
+from app.storage.schema import HEAD as HEAD
+from app.storage.schema import MIGRATIONS_DIR as MIGRATIONS_DIR
+from app.storage.schema import REVISIONS as REVISIONS
+from app.storage.schema import VERSION_TABLE as VERSION_TABLE
+from app.storage.schema import SchemaPlan as SchemaPlan
+from app.storage.schema import read_revision as read_revision
 
 
 def _script(script_location: Path | None = None):  # type: ignore[no-untyped-def]
@@ -43,44 +39,41 @@ def _script(script_location: Path | None = None):  # type: ignore[no-untyped-def
 
 
 def schema_head(script_location: Path | None = None) -> str:
+    """The newest revision (the product's own without Alembic; another folder's through it)."""
+    if script_location is None:
+        return HEAD
+    return alembic_head(script_location)
+
+
+def known_revisions(script_location: Path | None = None) -> set[str]:
+    if script_location is None:
+        return set(REVISIONS)
+    return alembic_revisions(script_location)
+
+
+def alembic_head(script_location: Path | None = None) -> str:
+    """The head as Alembic reads it from the migrations folder."""
     _config, script = _script(script_location)
     head = script.get_current_head()
     assert head is not None, "the migrations folder has no revisions"
     return str(head)
 
 
-def known_revisions(script_location: Path | None = None) -> set[str]:
+def alembic_revisions(script_location: Path | None = None) -> set[str]:
+    """Every revision as Alembic reads it from the migrations folder."""
     _config, script = _script(script_location)
     return {str(rev.revision) for rev in script.walk_revisions()}
 
 
-def read_revision(connection: sqlite3.Connection) -> str | None:
-    """The schema revision stamped in an open database (None when it has no version table)."""
-    row = connection.execute(
-        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (VERSION_TABLE,)
-    ).fetchone()
-    if row is None:
-        return None
-    rows = connection.execute(f"SELECT version_num FROM {VERSION_TABLE}").fetchall()
-    if len(rows) != 1:
-        raise StorageError(f"the database has {len(rows)} schema versions stamped; expected one")
-    return str(rows[0][0])
-
-
 def plan(connection: sqlite3.Connection, script_location: Path | None = None) -> SchemaPlan:
     """Where the open database stands; raises StorageError when it is newer than this version."""
-    _config, script = _script(script_location)
-    known = frozenset(str(rev.revision) for rev in script.walk_revisions())
-    head = script.get_current_head()
-    assert head is not None
-    current = read_revision(connection)
-    if current is not None and current not in known:
-        raise StorageError(
-            f"this database was written by a newer version of Readiness (schema {current}; "
-            f"this version knows up to {head}); install the newer version to open it. "
-            "The file was not changed."
-        )
-    return SchemaPlan(current=current, head=str(head), known=known)
+    if script_location is None:
+        return schema.plan(connection)
+    return schema.plan(
+        connection,
+        head=alembic_head(script_location),
+        known=frozenset(alembic_revisions(script_location)),
+    )
 
 
 def upgrade(

@@ -1,21 +1,35 @@
 """Starting the desktop application: QApplication, logging, crash handling, language, window.
 
-The window appears first; the database is opened and the assessment list loaded on the task
-runner's database thread right after, so start-up never waits for SQLAlchemy or a backup.
+The window comes first (docs/architecture.md, "Start-up path"): while it is built, the database
+thread checks the database file and reads the assessment list with plain sqlite3 (or the list
+the window showed at its last close is shown at once, when the database is unchanged since);
+only once the window is painted does that thread open the database stack (SQLAlchemy, the daily
+backup) and import what opening an assessment needs, and the idle GUI thread builds the other
+pages. A list read before that, whose scores were not all current, is then read again.
 """
 
 from __future__ import annotations
 
 import faulthandler
 import logging
-import logging.handlers
 import sys
 import threading
 from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-from PySide6.QtCore import QMessageLogContext, QtMsgType, qInstallMessageHandler
+# isort: split
+# First of the window's modules: PySide6 without its source scan on every later import.
+from app.ui import qt_setup  # noqa: F401
+
+# isort: split
+from PySide6.QtCore import (
+    QMessageLogContext,
+    QObject,
+    QTimer,
+    QtMsgType,
+    qInstallMessageHandler,
+)
 from PySide6.QtGui import QIcon
 from PySide6.QtWidgets import QApplication
 
@@ -23,6 +37,7 @@ from app import __version__
 from app.common.paths import DataPaths, resources_dir
 from app.ui import errors, home_cache, i18n
 from app.ui.backend import Backend
+from app.ui.log_file import RotatingLogFile
 from app.ui.main_window import MainWindow
 from app.ui.settings import SettingsStore
 from app.ui.task_runner import TaskRunner
@@ -43,9 +58,7 @@ def setup_logging(paths: DataPaths) -> Path:
         if getattr(handler, "_readiness_gui", False):
             root.removeHandler(handler)
             handler.close()
-    handler = logging.handlers.RotatingFileHandler(
-        log_file, maxBytes=1_048_576, backupCount=5, encoding="utf-8"
-    )
+    handler = RotatingLogFile(log_file, max_bytes=1_048_576, backup_count=5)
     handler._readiness_gui = True  # type: ignore[attr-defined]
     handler.setFormatter(
         logging.Formatter("%(asctime)s %(levelname)s %(name)s [%(threadName)s] %(message)s")
@@ -140,18 +153,64 @@ def create_window(
         apply_look(app)
     backend = Backend(data_dir)
     backend.paths.ensure()
-    setup_logging(backend.paths)
-    i18n.set_language(SettingsStore(backend.paths.root).load().language)
     runner = TaskRunner(errors.report_error, synchronous=synchronous)
+    cached = home_cache.load(backend.paths)
+    first_list = None
+    if load_list and cached is None:
+        first_list = runner.db(backend.initial_list).start()  # read while the window is built
+    setup_logging(backend.paths)
+    i18n.set_language(i18n.startup_language(SettingsStore(backend.paths.root).load().language))
     window = MainWindow(backend, runner)
     window.home.set_import_available(window.has_sync)
     runner.setParent(window)
-    cached = home_cache.load(backend.paths)
     if cached is not None:
         window.home.set_rows(cached)  # exact: the database has not changed since they were read
     if load_list:
-        runner.db(backend.open).on_success(lambda _r: window.reload_assessments()).start()
+        start_up = _StartUp(window, listed=cached is not None)
+        if first_list is not None:
+            # Results arrive through the event loop, which cannot run before this returns.
+            first_list.on_success(start_up.show_first_list)
+        window.first_painted.connect(start_up.after_first_paint)
     return window
+
+
+class _StartUp(QObject):
+    """What follows the first paint and the first list: the database stack, the rest of the
+    window, and the list again when its scores were not all current."""
+
+    def __init__(self, window: MainWindow, listed: bool) -> None:
+        super().__init__(window)  # lives as long as the window
+        self.window = window
+        self.listed = listed  # a list is shown (it stays False when reading it failed)
+        self.exact = listed  # ... and its scores were current
+        self.painted = False
+        self.started = False
+
+    def show_first_list(self, result: tuple[list[Any], bool]) -> None:
+        rows, exact = result
+        self.window.home.set_rows(rows)
+        self.listed, self.exact = True, exact
+        self._continue()
+
+    def after_first_paint(self) -> None:
+        self.painted = True
+        self._continue()
+
+    def _continue(self) -> None:
+        # After a failed first list (reported already) the next action opens the database.
+        if self.started or not (self.painted and self.listed) or not self.window.isVisible():
+            return
+        self.started = True
+        window = self.window
+        window.runner.db(window.backend.warm_up).on_success(self._warmed_up).start()
+
+    def _warmed_up(self, _result: object) -> None:
+        if not self.window.isVisible():
+            return  # closed meanwhile
+        if not self.exact:
+            self.window.reload_assessments()
+        # Idle now: build the rest of the window before anyone asks for it.
+        QTimer.singleShot(0, self.window.finish_building)
 
 
 def shutdown(window: MainWindow) -> None:
@@ -159,11 +218,15 @@ def shutdown(window: MainWindow) -> None:
     window.runner.shutdown()
     backend = window.backend
     rows = None
-    if backend.is_open:
-        try:
+    try:
+        if backend.is_open:
             rows = backend.list_assessments()
-        except Exception:
-            log.warning("could not read the assessment list at close", exc_info=True)
+        else:  # closed before the database stack was loaded
+            quick = backend.quick_list()
+            if quick is not None:  # never create, migrate or repair a database at close
+                rows = quick[0] if quick[1] else backend.list_assessments()
+    except Exception:
+        log.warning("could not read the assessment list at close", exc_info=True)
     backend.close()
     if rows is not None:
         home_cache.save(backend.paths, rows)
@@ -172,20 +235,25 @@ def shutdown(window: MainWindow) -> None:
     close_logging()
 
 
-def run(data_dir: str | Path | None) -> int:
-    """The window on a data folder; a second start on the same folder brings it forward."""
+def run(data_dir: str | Path | None, bundle: str | None = None) -> int:
+    """The window on a data folder; a second start on the same folder brings it forward.
+
+    `bundle`: a bundle file to import once the window shows (a running window imports it
+    instead, when there is one)."""
     from PySide6.QtWidgets import QMessageBox
 
-    from app.ui.single_instance import Claim, SingleInstance, bring_forward
+    from app.ui.open_files import accept_files, forwarded_arguments
+    from app.ui.single_instance import Claim, SingleInstance
 
     app = application()
     install_error_handlers()
     guard = SingleInstance(DataPaths.resolve(data_dir).root)
-    claim = guard.claim(sys.argv[1:])
+    claim = guard.claim(forwarded_arguments(sys.argv[1:]))
     if claim is Claim.FORWARDED:
         return 0
     if claim is Claim.UNREACHABLE:
-        i18n.set_language(SettingsStore(DataPaths.resolve(data_dir).root).load().language)
+        chosen = SettingsStore(DataPaths.resolve(data_dir).root).load().language
+        i18n.set_language(i18n.startup_language(chosen))
         QMessageBox.warning(
             None,
             i18n._("Readiness"),
@@ -196,7 +264,10 @@ def run(data_dir: str | Path | None) -> int:
         )
         return 1
     window = create_window(data_dir)
-    guard.activated.connect(lambda _args: bring_forward(window))
+    opener = accept_files(window, app)  # bundles from a later start or the desktop
+    guard.activated.connect(opener.on_activated)
+    if bundle:
+        window.first_painted.connect(lambda: opener.open_bundle(bundle))
     enable_faulthandler(window.backend.paths)
     log.info("Readiness %s started on %s", __version__, window.backend.paths.root)
     window.show()

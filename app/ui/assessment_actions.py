@@ -286,7 +286,10 @@ class AssessmentActions(QObject):
         self.runner.db(self.backend.contributor).on_success(show).start()
 
     def _apply_settings(self, before: SettingsChoice, after: SettingsChoice) -> None:
-        self.store.save(GuiSettings(language=after.language, hub_url=after.hub_url))
+        # An unchanged language stays unchosen: the window keeps following the system's.
+        stored = self.store.load().language
+        language = after.language if after.language != before.language else stored
+        self.store.save(GuiSettings(language=language, hub_url=after.hub_url))
         if after.name and (after.name, after.role) != (before.name, before.role):
             self.runner.db(self.backend.set_contributor, after.name, after.role).on_success(
                 lambda _c: self.session.refresh()

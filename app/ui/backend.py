@@ -1,26 +1,30 @@
 """The services the window uses, called on the database thread only.
 
 Every method here runs inside the task runner's single database worker. It imports services
-lazily so the window appears before SQLAlchemy and the rest are loaded. Reports and sync are
-optional services: the window hides their entry points until they exist (`has_reports()`,
-`has_sync()`), so no button ever does nothing.
+lazily so the window appears before SQLAlchemy and the rest are loaded: the first list comes
+from `initial_list()` (plain sqlite3), and `warm_up()` opens the database stack once the window
+is painted. Reports and sync are optional services: the window hides their entry points until
+they exist (`has_reports()`, `has_sync()`), so no button ever does nothing.
 """
 
 from __future__ import annotations
 
+import importlib
 import importlib.util
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from app.common.errors import UserError
 from app.common.paths import DataPaths
-from app.domain import Answer, AssessmentSnapshot, Contributor, Revision
 from app.ui.assessment_model import AssessmentRow
-from app.ui.fill_state import Attachment
 from app.ui.task_runner import Cancelled, CancelToken
+
+if TYPE_CHECKING:
+    from app.domain import Answer, AssessmentSnapshot, Contributor, Revision
+    from app.ui.fill_state import Attachment
 
 log = logging.getLogger("readiness.ui.backend")
 
@@ -39,6 +43,17 @@ class BackupRow:
     created_at: str
     size: int
     kind: str = ""
+
+
+# What opening an assessment imports, loaded by warm_up() before anyone asks.
+_OPEN_PATH = (
+    "app.services.assessments",
+    "app.services.answers",
+    "app.services.city_answers",
+    "app.scoring",
+    "app.storage.answers_repo",
+    "app.storage.catalog",
+)
 
 
 def service_exists(name: str) -> bool:
@@ -64,6 +79,39 @@ class Backend:
 
     def open(self) -> None:
         _ = self.ws
+
+    def initial_list(self) -> tuple[list[AssessmentRow], bool]:
+        """The list for the window's first paint, and whether it is exact.
+
+        While the database needs no creating or migrating, it is checked and read with plain
+        sqlite3 and the listed scores cache (`assessment_list.quick_list`), without loading
+        the database stack; an assessment whose answers changed since its last listing shows its
+        last listed score and the list is not exact. Otherwise the workspace is opened here
+        (creating or migrating the database) and the exact list read.
+        """
+        if self._ws is None:
+            quick = self.quick_list()
+            if quick is not None:
+                return quick
+        return self.list_assessments(), True
+
+    def quick_list(self) -> tuple[list[AssessmentRow], bool] | None:
+        """The list read without opening the workspace (see initial_list), or None when the
+        database must first be created or migrated."""
+        from app.services import assessment_list
+
+        summaries = assessment_list.quick_list(self.paths)
+        if summaries is None:
+            return None
+        syncing = self.has_sync()
+        return [_row(item, syncing) for item in summaries], all(item.scored for item in summaries)
+
+    def warm_up(self) -> None:
+        """Open the workspace (with its daily backup) and import what opening an assessment
+        needs, so the first open waits for neither. Runs once the window is painted."""
+        self.open()
+        for module in _OPEN_PATH:
+            importlib.import_module(module)
 
     @property
     def is_open(self) -> bool:
@@ -126,6 +174,7 @@ class Backend:
     def _attachments(self, assessment_id: str, me: str) -> dict[str, list[Attachment]]:
         """The files attached to this person's current answers."""
         from app.services import answers
+        from app.ui.fill_state import Attachment
 
         listed = getattr(answers, "list_attachments", None)
         if listed is not None:
@@ -169,13 +218,15 @@ class Backend:
 
     def shipped_forms(self) -> list[tuple[str, str]]:
         """(label, form path) for each shipped questionnaire, newest version first."""
-        from app.forms import load_questionnaire, shipped_forms
+        from app.forms import shipped_forms
+        from app.services import questionnaire_cache
+        from app.services.cache_folder import cache_dir
 
         found = []
         for path in shipped_forms():
             try:
-                q = load_questionnaire(path)
-            except UserError:
+                q = questionnaire_cache.load(path.read_bytes(), str(path), cache_dir(self.paths))
+            except (UserError, OSError):
                 log.warning("shipped form %s does not load", path)
                 continue
             core = "core" in q.id or "core" in path.stem
@@ -204,6 +255,7 @@ class Backend:
 
     def add_attachment(self, path: str) -> Attachment:
         from app.services import answers
+        from app.ui.fill_state import Attachment
 
         return Attachment(answers.add_attachment(self.ws, path), Path(path).name)
 

@@ -1,12 +1,12 @@
 """The home list as it was when the window last closed, shown at once on the next start.
 
-Opening the database stack (SQLAlchemy, the schema check, parsing the questionnaire to compute
-progress and levels) takes about a second on a modest laptop; the list itself is a few hundred
-bytes. At a clean close the window writes the rows together with a fingerprint of the database
-file (size, modification time, no write-ahead log left). On the next start the rows are shown
-only if the fingerprint is unchanged, that is if nothing (this window, the command line, a sync)
-wrote to the database since: then they are exactly what the database would give. The database
-is read in the background all the same and its rows replace these.
+Even the plain read of the list (see assessment_list.quick_list) needs the database thread and
+its imports while the window is being built; these rows are a few hundred bytes read at once.
+At a clean close the window writes the rows together with a fingerprint of the database file
+(size, modification time, no write-ahead log left). On the next start the rows are shown only if
+the fingerprint is unchanged, that is if nothing (this window, the command line, a sync) wrote to
+the database since: then they are exactly what the database would give, and the list is not read
+again at start (docs/architecture.md, "Start-up path").
 """
 
 from __future__ import annotations
@@ -17,7 +17,6 @@ from dataclasses import asdict
 from typing import Any
 
 from app import __version__
-from app.common.fileio import atomic_write
 from app.common.paths import DataPaths
 from app.ui.assessment_model import AssessmentRow
 
@@ -63,6 +62,8 @@ def save(paths: DataPaths, rows: list[AssessmentRow]) -> None:
         "database": current,
         "rows": [asdict(row) for row in rows],
     }
+    from app.common.fileio import atomic_write
+
     try:
         with atomic_write(paths.root / FILE_NAME) as handle:
             handle.write(json.dumps(document, ensure_ascii=False).encode("utf-8"))

@@ -1,4 +1,9 @@
-"""Home: the assessments on this computer, and the ways to start one."""
+"""Home: the assessments on this computer, and the ways to start one.
+
+While the data folder holds no assessment, the welcome page stands in for the list (its choices
+stay on the list page's buttons and in the File menu once assessments exist). Until the first list
+arrives neither is decided: the list page shows without its table.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +17,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QPushButton,
+    QStackedLayout,
     QTableView,
     QVBoxLayout,
     QWidget,
@@ -19,6 +25,7 @@ from PySide6.QtWidgets import (
 
 from app.ui.assessment_model import AssessmentRow, AssessmentTableModel, IdRole, SortRole
 from app.ui.i18n import _
+from app.ui.welcome_page import WelcomePage
 
 
 class _AssessmentTable(QTableView):
@@ -54,31 +61,33 @@ class HomePage(QWidget):
         self.proxy.setSourceModel(self.model)
         self.proxy.setSortRole(SortRole)
 
-        self.title = QLabel(self)
+        self.list_page = QWidget(self)
+        self.list_page.setObjectName("assessment_list")
+        self.title = QLabel(self.list_page)
         self.title.setProperty("role", "page-title")
-        self.intro = QLabel(self)
+        self.intro = QLabel(self.list_page)
         self.intro.setWordWrap(True)
-        self.new_button = QPushButton(self)
-        self.new_button.setObjectName("new_assessment")
-        self.new_button.clicked.connect(self.new_requested)
-        self.demo_button = QPushButton(self)
-        self.demo_button.setObjectName("open_demo")
-        self.demo_button.clicked.connect(self.demo_requested)
-        self.import_button = QPushButton(self)
-        self.import_button.setObjectName("import_bundle")
-        self.import_button.clicked.connect(self.import_requested)
-        self.import_button.hide()
-        self.open_button = QPushButton(self)
+        self.list_new_button = QPushButton(self.list_page)
+        self.list_new_button.setObjectName("new_assessment")
+        self.list_new_button.clicked.connect(self.new_requested)
+        self.list_demo_button = QPushButton(self.list_page)
+        self.list_demo_button.setObjectName("open_demo")
+        self.list_demo_button.clicked.connect(self.demo_requested)
+        self.list_import_button = QPushButton(self.list_page)
+        self.list_import_button.setObjectName("import_bundle")
+        self.list_import_button.clicked.connect(self.import_requested)
+        self.list_import_button.hide()
+        self.open_button = QPushButton(self.list_page)
         self.open_button.setObjectName("open_selected")
         self.open_button.clicked.connect(self._on_open_button_clicked)
         self.open_button.setEnabled(False)
         buttons = QHBoxLayout()
-        for button in (self.new_button, self.demo_button, self.import_button):
+        for button in (self.list_new_button, self.list_demo_button, self.list_import_button):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.open_button)
 
-        self.table = _AssessmentTable(self)
+        self.table = _AssessmentTable(self.list_page)
         self.table.setObjectName("assessments")
         self.table.setModel(self.proxy)
         self.table.setSortingEnabled(True)
@@ -96,18 +105,42 @@ class HomePage(QWidget):
         self.table.selectionModel().currentRowChanged.connect(
             lambda current, _prev: self.open_button.setEnabled(current.isValid())
         )
-        self.empty = QLabel(self)
-        self.empty.setObjectName("no_assessments")
-        self.empty.setWordWrap(True)
+        self.table.hide()  # until the first list says there is something to show
 
-        layout = QVBoxLayout(self)
+        self.welcome = WelcomePage(self)
+        self.welcome.new_requested.connect(self.new_requested)
+        self.welcome.demo_requested.connect(self.demo_requested)
+        self.welcome.import_requested.connect(self.import_requested)
+        self.empty = self.welcome  # what stands in for an empty list
+
+        layout = QVBoxLayout(self.list_page)
+        layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.title)
         layout.addWidget(self.intro)
         layout.addLayout(buttons)
         layout.addWidget(self.table, 1)
-        layout.addWidget(self.empty)
+        self.stack = QStackedLayout(self)
+        self.stack.addWidget(self.list_page)
+        self.stack.addWidget(self.welcome)
         self.retranslate("en")
-        self._update_empty()
+
+    # The ways to start one, as shown now: the welcome page's choices, or the list page's buttons.
+
+    @property
+    def showing_welcome(self) -> bool:
+        return self.stack.currentWidget() is self.welcome
+
+    @property
+    def new_button(self) -> QPushButton:
+        return self.welcome.new_button if self.showing_welcome else self.list_new_button
+
+    @property
+    def demo_button(self) -> QPushButton:
+        return self.welcome.demo_button if self.showing_welcome else self.list_demo_button
+
+    @property
+    def import_button(self) -> QPushButton:
+        return self.welcome.import_button if self.showing_welcome else self.list_import_button
 
     def retranslate(self, _lang: str) -> None:
         self.title.setText(_("Assessments on this computer"))
@@ -117,15 +150,13 @@ class HomePage(QWidget):
                 "period. Answers are saved as you type them; nothing needs a connection."
             )
         )
-        self.new_button.setText(_("&New assessment…"))
-        self.demo_button.setText(_("Open the &demo"))
-        self.demo_button.setToolTip(_("A filled-in assessment of a fictional city"))
-        self.import_button.setText(_("&Import a file…"))
+        self.list_new_button.setText(_("&New assessment…"))
+        self.list_demo_button.setText(_("Open the &demo"))
+        self.list_demo_button.setToolTip(_("A filled-in assessment of a fictional city"))
+        self.list_import_button.setText(_("&Import a file…"))
         self.open_button.setText(_("&Open"))
         self.table.setAccessibleName(_("Assessments"))
-        self.empty.setText(
-            _("No assessment yet. Start a new one, or open the demo to look around first.")
-        )
+        self.welcome.retranslate(_lang)
         self.model.retranslate()
 
     def set_rows(self, rows: Sequence[AssessmentRow]) -> None:
@@ -136,7 +167,8 @@ class HomePage(QWidget):
         self._update_empty()
 
     def set_import_available(self, available: bool) -> None:
-        self.import_button.setVisible(available)
+        self.list_import_button.setVisible(available)
+        self.welcome.set_import_available(available)
 
     def select(self, assessment_id: str) -> None:
         row = self.model.row_of(assessment_id)
@@ -155,8 +187,8 @@ class HomePage(QWidget):
 
     def _update_empty(self) -> None:
         has_rows = self.model.rowCount() > 0
-        self.empty.setVisible(not has_rows)
         self.table.setVisible(has_rows)
+        self.stack.setCurrentWidget(self.list_page if has_rows else self.welcome)
 
     def _on_table_activated(self, index: QModelIndex) -> None:
         value = index.siblingAtColumn(0).data(IdRole)

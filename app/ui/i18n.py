@@ -78,6 +78,24 @@ def set_language(lang: str) -> None:
             log.info("no Qt translation %s in %s", name, folder)
 
 
+def system_locale_name() -> str:
+    """The system's preferred user-interface language, as Qt names it ("es-ES", "C")."""
+    system = QLocale.system()
+    languages = system.uiLanguages()
+    return languages[0] if languages else system.name()
+
+
+def system_language() -> str:
+    """The system's language when the window has it, else English."""
+    code = system_locale_name().replace("_", "-").split("-")[0].lower()
+    return code if code in LANGUAGES else DEFAULT_LANGUAGE
+
+
+def startup_language(chosen: str) -> str:
+    """The language to start in: the one chosen in the settings, else the system's."""
+    return chosen if chosen in LANGUAGES else system_language()
+
+
 def load_catalogue(lang: str) -> gettext.NullTranslations:
     if lang == DEFAULT_LANGUAGE:
         return gettext.NullTranslations()

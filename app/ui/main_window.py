@@ -1,29 +1,41 @@
 """The main window: a thin shell that holds the pages, the menus and the status bar, and wires
-pages to the open assessment. The work itself lives in the pages, the session and the actions."""
+pages to the open assessment. The work itself lives in the pages, the session and the actions.
+
+Only the home page and the menus are built with the window. The fill, merge and results pages,
+the assessment session and the actions behind the menus (with their modules, the domain
+classes among them) are built when first used (`fill`, `session`, `actions_`...), or by
+`finish_building()` once the application is idle after start-up, so the first paint waits for
+none of them.
+"""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence
+from PySide6.QtCore import QTimer, Signal
+from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QWidget
 
 from app.common.i18n import LANGUAGE_NAMES, LANGUAGES
-from app.domain import Answer, AssessmentStatus
 from app.ui import i18n
-from app.ui.assessment_actions import AssessmentActions
 from app.ui.backend import Backend, LoadedAssessment
-from app.ui.fill_page import FillPage
-from app.ui.fill_state import Attachment
+from app.ui.help_menu import HelpMenu
 from app.ui.home_page import HomePage
 from app.ui.i18n import _
-from app.ui.merge_page import MergePage
-from app.ui.results_page import ResultsPage
-from app.ui.session import AssessmentSession
 from app.ui.settings import GuiSettings, SettingsStore
-from app.ui.sync_actions import SyncActions
 from app.ui.task_runner import TaskRunner
+
+if TYPE_CHECKING:
+    from app.domain import Answer
+    from app.ui.assessment_actions import AssessmentActions
+    from app.ui.fill_page import FillPage
+    from app.ui.fill_state import Attachment
+    from app.ui.merge_page import MergePage
+    from app.ui.results_page import ResultsPage
+    from app.ui.session import AssessmentSession
+    from app.ui.sync_actions import SyncActions
 
 log = logging.getLogger("readiness.ui.window")
 
@@ -31,26 +43,32 @@ HOME, FILL, MERGE, RESULTS = range(4)
 
 
 class MainWindow(QMainWindow):
+    """Signals:
+    first_painted(): the window has been painted for the first time (start-up work may follow).
+    """
+
+    first_painted = Signal()
+
     def __init__(self, backend: Backend, runner: TaskRunner, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("main_window")
         self.backend = backend
         self.runner = runner
         self.store = SettingsStore(backend.paths.root)
-        self.session = AssessmentSession(backend, runner, self)
-        self.actions_ = AssessmentActions(self, backend, runner, self.session, self.store)
         self.has_sync = backend.has_sync()
-        self.sync_actions = SyncActions(self, backend, runner, self.session, self.store)
+        self._session: AssessmentSession | None = None
+        self._actions: AssessmentActions | None = None
+        self._sync_actions: SyncActions | None = None
+        self._painted = False
 
         self.home = HomePage(self)
-        self.fill = FillPage(self)
-        self.merge = MergePage(self)
-        self.results = ResultsPage(self)
+        self._pages: tuple[FillPage, MergePage, ResultsPage] | None = None
         self.tabs = QTabWidget(self)
         self.tabs.setObjectName("pages")
         self.tabs.setDocumentMode(True)
-        for page in (self.home, self.fill, self.merge, self.results):
-            self.tabs.addTab(page, "")
+        self.tabs.addTab(self.home, "")
+        for _index in (FILL, MERGE, RESULTS):
+            self.tabs.addTab(QWidget(), "")  # stands in until the page is built
         self.setCentralWidget(self.tabs)
         self.save_status = QLabel(self)
         self.save_status.setObjectName("save_status")
@@ -67,36 +85,66 @@ class MainWindow(QMainWindow):
             self.resize(1180, 760)
         if state is not None:
             self.restoreState(state)
-        self.retranslate()
+        self.retranslate(pages=False)  # the home page has just translated itself
 
     # -- wiring ------------------------------------------------------------------------------
 
     def _wire(self) -> None:
-        self.home.new_requested.connect(self.actions_.new_assessment)
-        self.home.demo_requested.connect(self.actions_.open_demo)
+        self.home.new_requested.connect(lambda: self.actions_.new_assessment())
+        self.home.demo_requested.connect(lambda: self.actions_.open_demo())
         self.home.open_requested.connect(self.open_assessment)
-        self.fill.answer_committed.connect(self._on_fill_answer_committed)
-        self.fill.attachment_requested.connect(
-            lambda indicator_id: self.actions_.attach_file(self.fill, indicator_id)
-        )
-        self.fill.history_requested.connect(self.actions_.show_history)
-        self.merge.city_answer_chosen.connect(self._on_merge_city_answer_chosen)
-        self.session.opened.connect(self._on_session_opened)
-        self.session.refreshed.connect(self._on_session_refreshed)
-        self.session.answer_saved.connect(self._on_session_answer_saved)
-        self.session.answer_save_failed.connect(self._on_session_answer_save_failed)
-        self.session.closed.connect(self._on_session_closed)
-        self.actions_.assessments_changed.connect(self.reload_assessments)
-        self.actions_.open_requested.connect(self.open_assessment)
-        self.actions_.language_chosen.connect(self.set_language)
-        self.actions_.workspace_replaced.connect(self.reload_assessments)
-        self.home.import_requested.connect(self.sync_actions.import_bundle)
-        self.sync_actions.assessments_changed.connect(self.reload_assessments)
-        self.sync_actions.open_requested.connect(self.open_assessment)
-        self.sync_actions.reported.connect(lambda text: self.statusBar().showMessage(text, 10000))
-        self.actions_.exported.connect(
-            lambda path: self.statusBar().showMessage(_("Written: {path}").format(path=path), 10000)
-        )
+        self.home.import_requested.connect(lambda: self.sync_actions.import_bundle())
+
+    # -- parts built on first use -------------------------------------------------------------
+
+    @property
+    def session(self) -> AssessmentSession:
+        if self._session is None:
+            from app.ui.session import AssessmentSession
+
+            session = AssessmentSession(self.backend, self.runner, self)
+            session.opened.connect(self._on_session_opened)
+            session.refreshed.connect(self._on_session_refreshed)
+            session.answer_saved.connect(self._on_session_answer_saved)
+            session.answer_save_failed.connect(self._on_session_answer_save_failed)
+            session.closed.connect(self._on_session_closed)
+            self._session = session
+        return self._session
+
+    @property
+    def actions_(self) -> AssessmentActions:
+        if self._actions is None:
+            from app.ui.assessment_actions import AssessmentActions
+
+            actions = AssessmentActions(self, self.backend, self.runner, self.session, self.store)
+            actions.assessments_changed.connect(self.reload_assessments)
+            actions.open_requested.connect(self.open_assessment)
+            actions.language_chosen.connect(self.set_language)
+            actions.workspace_replaced.connect(self.reload_assessments)
+            actions.exported.connect(
+                lambda path: self.statusBar().showMessage(
+                    _("Written: {path}").format(path=path), 10000
+                )
+            )
+            self._actions = actions
+        return self._actions
+
+    @property
+    def sync_actions(self) -> SyncActions:
+        if self._sync_actions is None:
+            from app.ui.sync_actions import SyncActions
+
+            actions = SyncActions(self, self.backend, self.runner, self.session, self.store)
+            actions.assessments_changed.connect(self.reload_assessments)
+            actions.open_requested.connect(self.open_assessment)
+            actions.reported.connect(lambda text: self.statusBar().showMessage(text, 10000))
+            self._sync_actions = actions
+        return self._sync_actions
+
+    def finish_building(self) -> None:
+        """Build every part left for first use (start-up calls this once the window is idle)."""
+        _ = self.session, self.actions_, self.sync_actions
+        self.build_pages()
 
     def _build_menus(self) -> None:
         bar = self.menuBar()
@@ -108,35 +156,40 @@ class MainWindow(QMainWindow):
         self.language_menu = QMenu(self)
         self.view_menu.addMenu(self.language_menu)
         a = self._action
+        # Slots look the actions up when triggered: those objects are built on first use.
         self.new_action = a(
-            self.file_menu, self.actions_.new_assessment, QKeySequence.StandardKey.New
+            self.file_menu, lambda: self.actions_.new_assessment(), QKeySequence.StandardKey.New
         )
-        self.demo_action = a(self.file_menu, self.actions_.open_demo)
+        self.demo_action = a(self.file_menu, lambda: self.actions_.open_demo())
         self.file_menu.addSeparator()
         self.pdf_action = a(self.file_menu, lambda: self.actions_.export("pdf"))
         self.xlsx_action = a(self.file_menu, lambda: self.actions_.export("xlsx"))
         reports = self.backend.has_reports()
         self.pdf_action.setVisible(reports)  # never a menu entry that does nothing
         self.xlsx_action.setVisible(reports)
-        self.bundle_export_action = a(self.file_menu, self.sync_actions.export_bundle)
-        self.bundle_import_action = a(self.file_menu, self.sync_actions.import_bundle)
+        self.bundle_export_action = a(self.file_menu, lambda: self.sync_actions.export_bundle())
+        self.bundle_import_action = a(self.file_menu, lambda: self.sync_actions.import_bundle())
         self.bundle_export_action.setVisible(self.has_sync)
         self.bundle_import_action.setVisible(self.has_sync)
         self.file_menu.addSeparator()
-        self.backups_action = a(self.file_menu, self.actions_.backups)
+        self.backups_action = a(self.file_menu, lambda: self.actions_.backups())
         self.settings_action = a(
-            self.file_menu, self.actions_.settings, QKeySequence.StandardKey.Preferences
+            self.file_menu, lambda: self.actions_.settings(), QKeySequence.StandardKey.Preferences
         )
         self.file_menu.addSeparator()
         self.quit_action = a(self.file_menu, self.close, QKeySequence.StandardKey.Quit)
-        self.status_action = a(self.assessment_menu, self.actions_.change_status)
-        self.next_round_action = a(self.assessment_menu, self.actions_.start_next_round)
-        self.move_action = a(self.assessment_menu, self.actions_.move_to_version)
+        self.status_action = a(self.assessment_menu, lambda: self.actions_.change_status())
+        self.next_round_action = a(self.assessment_menu, lambda: self.actions_.start_next_round())
+        self.move_action = a(self.assessment_menu, lambda: self.actions_.move_to_version())
         self.assessment_menu.addSeparator()
-        self.close_action = a(self.assessment_menu, self.session.close, QKeySequence("Ctrl+W"))
-        self.enroll_action = a(self.sync_menu, self.sync_actions.enroll)
-        self.sync_now_action = a(self.sync_menu, self.sync_actions.sync_now, QKeySequence("F5"))
-        self.sync_status_action = a(self.sync_menu, self.sync_actions.show_status)
+        self.close_action = a(
+            self.assessment_menu, lambda: self.session.close(), QKeySequence("Ctrl+W")
+        )
+        self.enroll_action = a(self.sync_menu, lambda: self.sync_actions.enroll())
+        self.sync_now_action = a(
+            self.sync_menu, lambda: self.sync_actions.sync_now(), QKeySequence("F5")
+        )
+        self.sync_status_action = a(self.sync_menu, lambda: self.sync_actions.show_status())
         self.page_actions = []
         for index in range(4):
             action = a(self.view_menu, self._page_slot(index), QKeySequence(f"Ctrl+{index + 1}"))
@@ -152,6 +205,56 @@ class MainWindow(QMainWindow):
             group.addAction(action)
             self.language_menu.addAction(action)
             self.language_actions[code] = action
+        self.help = HelpMenu(self, bar, self.backend, self.runner)
+
+    # -- the assessment pages, built on first use --------------------------------------------
+
+    @property
+    def fill(self) -> FillPage:
+        return self.build_pages()[0]
+
+    @property
+    def merge(self) -> MergePage:
+        return self.build_pages()[1]
+
+    @property
+    def results(self) -> ResultsPage:
+        return self.build_pages()[2]
+
+    @property
+    def pages_built(self) -> bool:
+        return self._pages is not None
+
+    def build_pages(self) -> tuple[FillPage, MergePage, ResultsPage]:
+        """The fill, merge and results pages, built (in place of their stand-ins) on first call."""
+        if self._pages is not None:
+            return self._pages
+        from app.ui.fill_page import FillPage
+        from app.ui.merge_page import MergePage
+        from app.ui.results_page import ResultsPage
+
+        fill, merge, results = FillPage(self), MergePage(self), ResultsPage(self)
+        self._pages = (fill, merge, results)
+        current = self.tabs.currentIndex()
+        for index, page in ((FILL, fill), (MERGE, merge), (RESULTS, results)):
+            stand_in = self.tabs.widget(index)
+            text, enabled = self.tabs.tabText(index), self.tabs.isTabEnabled(index)
+            self.tabs.removeTab(index)
+            self.tabs.insertTab(index, page, text)
+            self.tabs.setTabEnabled(index, enabled)
+            if stand_in is not None:
+                stand_in.deleteLater()
+        self.tabs.setCurrentIndex(current)
+        fill.answer_committed.connect(self._on_fill_answer_committed)
+        fill.attachment_requested.connect(
+            lambda indicator_id: self.actions_.attach_file(fill, indicator_id)
+        )
+        fill.history_requested.connect(self.actions_.show_history)
+        merge.city_answer_chosen.connect(self._on_merge_city_answer_chosen)
+        lang = i18n.current_language()
+        for built in self._pages:
+            built.retranslate(lang)
+        return self._pages
 
     def _page_slot(self, index: int) -> Callable[[], None]:
         return lambda: self.show_page(index)
@@ -182,7 +285,7 @@ class MainWindow(QMainWindow):
             self.store.save(GuiSettings(language=lang, hub_url=stored.hub_url))
         self.retranslate()
 
-    def retranslate(self) -> None:
+    def retranslate(self, pages: bool = True) -> None:
         lang = i18n.current_language()
         self.setWindowTitle(_("Readiness — precision oncology readiness"))
         for index, text in enumerate((_("&Home"), _("&Fill"), _("&Merge"), _("&Results"))):
@@ -191,6 +294,7 @@ class MainWindow(QMainWindow):
         self.assessment_menu.setTitle(_("&Assessment"))
         self.view_menu.setTitle(_("&View"))
         self.language_menu.setTitle(_("&Language"))
+        self.help.retranslate()
         self.new_action.setText(_("&New assessment…"))
         self.demo_action.setText(_("Open the &demo"))
         self.pdf_action.setText(_("Export the &PDF report…"))
@@ -215,8 +319,10 @@ class MainWindow(QMainWindow):
         ):
             action.setText(text)
         self.language_actions[lang].setChecked(True)
-        for page in (self.home, self.fill, self.merge, self.results):
-            page.retranslate(lang)
+        if pages:
+            self.home.retranslate(lang)
+            for page in self._pages or ():
+                page.retranslate(lang)
         self._update_titles()
         self._show_save_status()
 
@@ -247,7 +353,7 @@ class MainWindow(QMainWindow):
         self.move_action.setEnabled(enabled)
 
     def _update_titles(self) -> None:
-        loaded = self.session.current
+        loaded = self._session.current if self._session is not None else None
         if loaded is None:
             self.tabs.setTabText(MERGE, _("&Merge"))
             return
@@ -261,8 +367,7 @@ class MainWindow(QMainWindow):
     def _show_loaded(self, loaded: LoadedAssessment) -> None:
         self.merge.set_loaded(loaded)
         self.results.set_result(loaded.snapshot.questionnaire, loaded.snapshot.score)
-        draft = loaded.snapshot.header.status == AssessmentStatus.DRAFT
-        self.move_action.setEnabled(draft)
+        self.move_action.setEnabled(_is_draft(loaded))
         self._update_titles()
 
     # -- slots -------------------------------------------------------------------------------
@@ -271,7 +376,7 @@ class MainWindow(QMainWindow):
         self.fill.set_loaded(loaded)
         self._show_loaded(loaded)
         self._set_assessment_tabs_enabled(True)
-        self.move_action.setEnabled(loaded.snapshot.header.status == AssessmentStatus.DRAFT)
+        self.move_action.setEnabled(_is_draft(loaded))
         self.home.select(loaded.snapshot.header.id)
         self.tabs.setCurrentIndex(FILL)
         self.fill.go_to_question(1, from_start=True)
@@ -281,9 +386,11 @@ class MainWindow(QMainWindow):
         self._show_loaded(loaded)
 
     def _on_session_closed(self) -> None:
-        self.fill.clear()
-        self.merge.clear()
-        self.results.clear()
+        if self._pages is not None:
+            fill, merge, results = self._pages
+            fill.clear()
+            merge.clear()
+            results.clear()
         self._set_assessment_tabs_enabled(False)
         self.tabs.setCurrentIndex(HOME)
         self.retranslate()
@@ -327,6 +434,19 @@ class MainWindow(QMainWindow):
 
     # -- Qt overrides ------------------------------------------------------------------------
 
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        super().paintEvent(event)
+        if not self._painted:
+            self._painted = True
+            # Queued: whatever follows starts after this paint is done, not inside it.
+            QTimer.singleShot(0, self.first_painted.emit)
+
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.store.save_geometry(self.saveGeometry(), self.saveState())
         super().closeEvent(event)
+
+
+def _is_draft(loaded: LoadedAssessment) -> bool:
+    from app.domain import AssessmentStatus
+
+    return loaded.snapshot.header.status == AssessmentStatus.DRAFT

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QByteArray, QSettings
 
-from app.common.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from app.common.i18n import LANGUAGES
 
 SCHEMA_VERSION = 1
 FILE_NAME = "gui-settings.ini"
@@ -20,7 +20,8 @@ FILE_NAME = "gui-settings.ini"
 
 @dataclass
 class GuiSettings:
-    language: str = DEFAULT_LANGUAGE
+    # "" until someone chooses a language: the window then follows the system's (see i18n).
+    language: str = ""
     hub_url: str = ""
 
 
@@ -36,14 +37,17 @@ class SettingsStore:
             self._qs.setValue("schema_version", SCHEMA_VERSION)
 
     def load(self) -> GuiSettings:
-        language = str(self._qs.value("language", DEFAULT_LANGUAGE) or DEFAULT_LANGUAGE)
+        language = str(self._qs.value("language", "") or "")
         return GuiSettings(
-            language=language if language in LANGUAGES else DEFAULT_LANGUAGE,
+            language=language if language in LANGUAGES else "",
             hub_url=str(self._qs.value("hub_url", "") or ""),
         )
 
     def save(self, settings: GuiSettings) -> None:
-        self._qs.setValue("language", settings.language)
+        if settings.language in LANGUAGES:
+            self._qs.setValue("language", settings.language)
+        else:  # not chosen: keep following the system's language
+            self._qs.remove("language")
         self._qs.setValue("hub_url", settings.hub_url)
         self._qs.sync()
 

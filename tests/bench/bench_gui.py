@@ -12,8 +12,9 @@ Every figure is printed beside its baseline, measured in the same run on the sam
   (budget: <= 150 ms);
 - peak memory (max RSS) of a process with that assessment open on each page, against the bare
   window's process (budget: ratio <= 1.6).
-Offscreen platform for both sides, so the figures do not depend on a display. Not collected by
-pytest (bench_*.py).
+Offscreen platform for both sides, so the figures do not depend on a display. The machine's
+load average is printed before and after: on a shared machine the ratios move with it. Not
+collected by pytest (bench_*.py).
 """
 
 from __future__ import annotations
@@ -26,12 +27,16 @@ import subprocess
 import sys
 import tempfile
 import time
+from importlib.util import cache_from_source
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 START_RATIO_BUDGET = 2.0
 OPEN_BUDGET_MS = 150.0
 MEMORY_RATIO_BUDGET = 1.6
+# An installed or bundled build has its bytecode; a checkout run with PYTHONDONTWRITEBYTECODE
+# compiles every module of ours at each start (the bare window has none to compile).
+NO_BYTECODE = "; the app's modules are compiled from source at each start (no __pycache__)"
 
 BARE = r"""
 import resource, sys, time
@@ -162,6 +167,7 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
+    load_before = os.getloadavg()
     with tempfile.TemporaryDirectory(prefix="readiness-bench-gui-") as folder:
         data = Path(folder) / "data"
         _prepare(data)
@@ -224,6 +230,16 @@ def main() -> int:
     ]
     for name, figure, baseline, budget, ok in rows:
         print(f"{name:34} {figure:>14}   {baseline:32} {budget:34} {'ok' if ok else 'OVER'}")
+    load_after = os.getloadavg()
+    print(
+        f"machine: {os.cpu_count()} cores, load average {load_before[0]:.2f} before, "
+        f"{load_after[0]:.2f} after"
+        + (
+            ""
+            if Path(cache_from_source(str(ROOT / "app" / "ui" / "app.py"))).is_file()
+            else NO_BYTECODE
+        )
+    )
     if args.json:
         print(
             json.dumps(
@@ -239,6 +255,8 @@ def main() -> int:
                     "open_mib": open_mib,
                     "bare_mib": bare_mib,
                     "memory_ratio": memory_ratio,
+                    "load_before": load_before[0],
+                    "load_after": load_after[0],
                 }
             )
         )

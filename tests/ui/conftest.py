@@ -91,6 +91,8 @@ def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]
     from PySide6.QtCore import QSettings
 
     monkeypatch.setenv("READINESS_DATA_DIR", str(tmp_path / "default-data"))
+    # Tests expect English unless they choose otherwise, whatever the machine's locale.
+    monkeypatch.setattr("app.ui.i18n.system_locale_name", lambda: "en-GB")
     QSettings.setPath(QSettings.Format.IniFormat, QSettings.Scope.UserScope, str(tmp_path / "cfg"))
     yield
     from app.ui import i18n
