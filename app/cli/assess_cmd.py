@@ -7,9 +7,9 @@ something print its id alone on the last line. Answers are committed before the 
 from __future__ import annotations
 
 import argparse
-import contextlib
-from collections.abc import Iterator
 from typing import Any
+
+from app.cli.context import open_workspace
 
 STATES = ["answered", "dont_know", "not_applicable", "not_measured", "unanswered"]
 EVIDENCE = ["document", "audit", "register", "observation", "estimate"]
@@ -115,17 +115,6 @@ def _answer_arguments(p: argparse.ArgumentParser) -> None:
     p.set_defaults(late_value=True)
 
 
-@contextlib.contextmanager
-def workspace(args: argparse.Namespace) -> Iterator[Any]:
-    from app.services.workspace import Workspace
-
-    ws = Workspace.open(args.data_dir)
-    try:
-        yield ws
-    finally:
-        ws.close()
-
-
 # ---------------------------------------------------------------------------------------------
 
 
@@ -133,7 +122,7 @@ def run_new(args: argparse.Namespace) -> int:
     from app.cli.output import print_created
     from app.services.assessments import create_assessment
 
-    with workspace(args) as ws:
+    with open_workspace(args) as ws:
         new = create_assessment(
             ws,
             args.city,
@@ -153,7 +142,7 @@ def run_next(args: argparse.Namespace) -> int:
     from app.services.assessments import resolve_assessment_id
     from app.services.rounds import start_next_round
 
-    with workspace(args) as ws:
+    with open_workspace(args) as ws:
         new = start_next_round(ws, resolve_assessment_id(ws, args.id), args.period)
     print(f"answers of {args.id} copied as answers to confirm")
     print_created(new)
@@ -185,7 +174,7 @@ def run_list(args: argparse.Namespace) -> int:
     from app.cli.output import print_json
     from app.services.assessments import list_assessments
 
-    with workspace(args) as ws:
+    with open_workspace(args) as ws:
         summaries = list_assessments(ws)
     if args.json:
         print_json([summary_json(s) for s in summaries])
@@ -206,7 +195,7 @@ def run_answer(args: argparse.Namespace) -> int:
     from app.services.answers import add_attachment, answer_from_parts, save_answer
     from app.services.assessments import load_questionnaire_for, resolve_assessment_id
 
-    with workspace(args) as ws:
+    with open_workspace(args) as ws:
         assessment_id = resolve_assessment_id(ws, args.id)
         questionnaire = load_questionnaire_for(ws, assessment_id)
         answer = answer_from_parts(
@@ -229,7 +218,7 @@ def run_resolve(args: argparse.Namespace) -> int:
     from app.services.answers import answer_from_parts, set_city_answer
     from app.services.assessments import load_questionnaire_for, resolve_assessment_id
 
-    with workspace(args) as ws:
+    with open_workspace(args) as ws:
         assessment_id = resolve_assessment_id(ws, args.id)
         questionnaire = load_questionnaire_for(ws, assessment_id)
         answer = answer_from_parts(
@@ -248,7 +237,7 @@ def run_import(args: argparse.Namespace) -> int:
     from app.services.assessments import resolve_assessment_id
 
     data = read_json_file(args.answers)
-    with workspace(args) as ws:
+    with open_workspace(args) as ws:
         assessment_id = resolve_assessment_id(ws, args.id)
         count = import_answers(
             ws, assessment_id, data, contributor=args.contributor, source=str(args.answers)
@@ -260,7 +249,7 @@ def run_import(args: argparse.Namespace) -> int:
 def run_status(args: argparse.Namespace) -> int:
     from app.services.assessments import resolve_assessment_id, set_status
 
-    with workspace(args) as ws:
+    with open_workspace(args) as ws:
         assessment_id = resolve_assessment_id(ws, args.id)
         status = set_status(ws, assessment_id, args.status, args.reason)
     print(f"{assessment_id[:8]} is {status}")
@@ -271,7 +260,7 @@ def run_show(args: argparse.Namespace) -> int:
     from app.cli.output import print_json
     from app.services.assessments import load_snapshot, resolve_assessment_id
 
-    with workspace(args) as ws:
+    with open_workspace(args) as ws:
         snapshot = load_snapshot(ws, resolve_assessment_id(ws, args.id), with_revisions=False)
     if args.json:
         print_json(snapshot_json(snapshot))
@@ -285,7 +274,7 @@ def run_history(args: argparse.Namespace) -> int:
     from app.services.answers import answer_history
     from app.services.assessments import resolve_assessment_id
 
-    with workspace(args) as ws:
+    with open_workspace(args) as ws:
         revisions = answer_history(ws, resolve_assessment_id(ws, args.id), args.indicator)
     by_id = {r.id: r for r in revisions}
     entries = [_history_entry(r, by_id) for r in revisions]
@@ -305,7 +294,7 @@ def run_contributors(args: argparse.Namespace) -> int:
     from app.cli.output import print_json
     from app.services.assessments import load_snapshot, resolve_assessment_id
 
-    with workspace(args) as ws:
+    with open_workspace(args) as ws:
         snapshot = load_snapshot(ws, resolve_assessment_id(ws, args.id), with_revisions=False)
     counts: dict[str, int] = {}
     for city in snapshot.answers.values():
@@ -335,7 +324,7 @@ def run_move(args: argparse.Namespace) -> int:
     from app.services.assessments import resolve_assessment_id
     from app.services.rounds import move_to_version
 
-    with workspace(args) as ws:
+    with open_workspace(args) as ws:
         assessment_id = move_to_version(ws, resolve_assessment_id(ws, args.id), args.form)
     print(f"{assessment_id[:8]} now uses {args.form}")
     return 0
@@ -345,7 +334,7 @@ def run_demo(args: argparse.Namespace) -> int:
     from app.cli.output import print_created
     from app.services.demo import create_demo
 
-    with workspace(args) as ws:
+    with open_workspace(args) as ws:
         demo_id = create_demo(ws, args.answers)
     print_created(demo_id)
     return 0

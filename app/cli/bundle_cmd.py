@@ -28,12 +28,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def run_export(args: argparse.Namespace) -> int:
+    from app.cli.context import open_workspace
     from app.cli.output import print_json
-    from app.cli.sync_cmd import workspace
     from app.services import sync
     from app.services.assessments import resolve_assessment_id
 
-    with workspace(args) as ws:
+    with open_workspace(args) as ws:
         assessment_id = resolve_assessment_id(ws, args.id)
         made = sync.export_bundle(ws, assessment_id, args.output)
     if args.json:
@@ -45,11 +45,11 @@ def run_export(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
+    from app.cli.context import open_workspace
     from app.cli.output import print_json
-    from app.cli.sync_cmd import workspace
     from app.services import sync
 
-    with workspace(args) as ws:
+    with open_workspace(args) as ws:
         result = sync.import_bundle(ws, args.file)
     if args.json:
         print_json(result.to_json())

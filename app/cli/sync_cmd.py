@@ -7,10 +7,10 @@ nothing is lost, waiting changes are sent next time.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
-from collections.abc import Iterator
 from typing import Any
+
+from app.cli.context import open_workspace
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -42,21 +42,10 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.set_defaults(handler=run_status)
 
 
-@contextlib.contextmanager
-def workspace(args: argparse.Namespace) -> Iterator[Any]:
-    from app.services.workspace import Workspace
-
-    ws = Workspace.open(args.data_dir)
-    try:
-        yield ws
-    finally:
-        ws.close()
-
-
 def run_enroll(args: argparse.Namespace) -> int:
     from app.services import sync
 
-    with workspace(args) as ws:
+    with open_workspace(args) as ws:
         enrollment = sync.enroll(ws, args.url, args.code, token_file=args.token_file)
     where = (
         "the system keyring"
@@ -73,7 +62,7 @@ def run_now(args: argparse.Namespace) -> int:
     from app.cli.output import print_json
     from app.services import sync
 
-    with workspace(args) as ws:
+    with open_workspace(args) as ws:
         result = sync.sync_now(ws)
     if args.json:
         print_json(result.to_json())
@@ -91,7 +80,7 @@ def run_status(args: argparse.Namespace) -> int:
     from app.cli.output import print_json
     from app.services import sync
 
-    with workspace(args) as ws:
+    with open_workspace(args) as ws:
         status = sync.sync_status(ws)
     if args.json:
         print_json(status.to_json())
