@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,9 +94,29 @@ def test_bom_is_accepted() -> None:
     assert questionnaire.id == "sample-readiness"
 
 
-def test_deep_nesting_is_refused() -> None:
-    problems = check_bytes(b"[" * 100_000, "deep.yaml")[1]
-    assert [str(p) for p in problems] == ["deep.yaml:1: error: nested more than 40 levels deep"]
+@pytest.mark.parametrize(
+    "data",
+    [b"[" * 100_000, b"a:\n" + b"".join(b"  " * i + b"- \n" for i in range(1, 60))],
+    ids=["flow", "block"],
+)
+def test_deep_nesting_is_refused(data: bytes, tmp_path: Path) -> None:
+    # Whichever parser stops it first (ours at 40 levels, or libyaml's own limit), the file is
+    # refused with one error that names the file and a line, and nothing is built.
+    questionnaire, problems = check_bytes(data, "deep.yaml")
+    assert questionnaire is None
+    errors = [p for p in problems if p.severity == "error"]
+    assert len(errors) == 1
+    assert re.match(r"deep\.yaml:\d+: error: ", str(errors[0]))
+    assert INTERNAL_ERROR not in str(errors[0])
+    path = tmp_path / "deep.yaml"
+    path.write_bytes(data)
+    result = subprocess.run(
+        [sys.executable, "-m", "app", "forms", "validate", str(path)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert result.returncode == 1
+    assert re.search(r"deep\.yaml:\d+: error: ", result.stdout + result.stderr)
+    assert "Traceback" not in result.stdout + result.stderr
 
 
 def sample_with(old: str, new: str) -> bytes:
