@@ -5,8 +5,8 @@
 #                                 macOS: packaging/dist/Readiness.app (then macos/make_dmg.sh)
 #   packaging/build.sh --archive  also packs the Linux folder as a .tar.gz beside it
 #
-# Steps: a virtual environment of its own (packaging/.venv-build, refreshed when pyproject.toml
-# or this script changes) with `.[gui,package]` (PySide6-Essentials and PyInstaller), the
+# Steps: a virtual environment of its own (packaging/.venv-build, refreshed when pyproject.toml,
+# requirements/package.txt or this script changes) from requirements/package.txt (PySide6-Essentials and PyInstaller), the
 # .ico/.icns icons from resources/icons/, PyInstaller with readiness.spec, a check of what the
 # bundle holds (check_bundle.py), and the frozen app's own `--self-test` offscreen: it opens the
 # demo in the real window and writes a PDF and an XLSX. Any failure exits non-zero.
@@ -34,12 +34,15 @@ if [ ! -x "$VENV/bin/python" ]; then
 fi
 VPY="$VENV/bin/python"
 STAMP="$VENV/.readiness-build.stamp"
-WANT="$(cat "$ROOT/pyproject.toml" "$HERE/build.sh" | cksum)"
+WANT="$(cat "$ROOT/pyproject.toml" "$ROOT/requirements/package.txt" "$HERE/build.sh" | cksum)"
 if [ ! -f "$STAMP" ] || [ "$(cat "$STAMP")" != "$WANT" ]; then
   mkdir -p "$WORK"
   # pip and setuptools talk a lot; their words go to a log shown only when they fail.
-  if ! { "$VPY" -m pip install --disable-pip-version-check --upgrade pip &&
-         "$VPY" -m pip install --disable-pip-version-check -e "$ROOT[gui,package]"; } \
+  # exact versions with hashes from the lock (scripts/lock), then the project itself
+  if ! { "$VPY" -m pip install --disable-pip-version-check --require-hashes --no-deps \
+           -r "$ROOT/requirements/package.txt" &&
+         "$VPY" -m pip install --disable-pip-version-check --no-deps --no-build-isolation \
+           -e "$ROOT"; } \
        >"$WORK/pip.log" 2>&1; then
     cat "$WORK/pip.log" >&2
     echo "build: installing the build environment failed" >&2

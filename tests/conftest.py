@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -35,3 +36,23 @@ def repo_root() -> Path:
 @pytest.fixture
 def test_data() -> Path:
     return DATA
+
+
+pytest_plugins = ["tests.process_guard", "tests.ci_skips"]
+
+
+@pytest.fixture(autouse=True)
+def _hub_processes_reaped() -> Iterator[None]:
+    """A hub process a test started never outlives the test, even when the test fails."""
+    yield
+    from tests.sync_support import stop_all_hub_processes
+
+    stop_all_hub_processes()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests under tests/ui need PySide6: mark them `qt` so CI's Qt-free step deselects them."""
+    ui = ROOT / "tests" / "ui"
+    for item in items:
+        if ui in Path(str(item.fspath)).parents:
+            item.add_marker(pytest.mark.qt)

@@ -165,8 +165,59 @@ class HubThread:
         self.thread.join(15)
 
 
+def port_is_free(port: int) -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        try:
+            sock.bind(("127.0.0.1", port))
+        except OSError:
+            return False
+        return True
+
+
+def listener_pid_is(pid: int, port: int) -> bool:
+    """Whether the socket listening on 127.0.0.1:`port` belongs to process `pid` (Linux /proc).
+
+    Where /proc is missing the answer is True: the caller has already checked that the port was
+    free before the process started, which is the weaker form of the same guarantee.
+    """
+    tcp = Path("/proc/net/tcp")
+    if not tcp.exists():
+        return True
+    wanted = f"0100007F:{port:04X}"
+    inodes = set()
+    for line in tcp.read_text().splitlines()[1:]:
+        fields = line.split()
+        if fields[1] == wanted and fields[3] == "0A":  # 0A: LISTEN
+            inodes.add(fields[9])
+    if not inodes:
+        return False
+    fd_dir = Path(f"/proc/{pid}/fd")
+    with contextlib.suppress(OSError):
+        for fd in fd_dir.iterdir():
+            with contextlib.suppress(OSError):
+                target = os.readlink(fd)
+                if target.startswith("socket:[") and target[8:-1] in inodes:
+                    return True
+    return False
+
+
+_LIVE_HUBS: set[HubProcess] = set()
+
+
+def stop_all_hub_processes() -> None:
+    """Kill and reap every hub process a test started and did not stop (a finalizer)."""
+    for hub in list(_LIVE_HUBS):
+        hub.kill()
+
+
 class HubProcess:
-    """`readiness hub serve` in a child process, so a test can SIGKILL it."""
+    """`readiness hub serve` in a child process, so a test can SIGKILL it.
+
+    The process is the test's own: `start` refuses a port that something else holds, waits
+    until this very process is the one listening (not an older server on the same port), and
+    every started process is killed and reaped by `stop`/`kill` or, at the latest, by the
+    `hub_processes_reaped` fixture after the test.
+    """
 
     def __init__(self, db_url: str, data_dir: Path, port: int | None = None) -> None:
         self.port = port or free_port()
@@ -178,6 +229,11 @@ class HubProcess:
     def start(self) -> HubProcess:
         import httpx
 
+        deadline = time.monotonic() + 10
+        while not port_is_free(self.port):  # a killed server's socket can linger briefly
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"port {self.port} is still held by another process")
+            time.sleep(0.05)
         self.proc = subprocess.Popen(
             [
                 sys.executable,
@@ -196,20 +252,26 @@ class HubProcess:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
+        _LIVE_HUBS.add(self)
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
+                self.kill()
                 raise RuntimeError("the hub process exited")
             with contextlib.suppress(httpx.HTTPError):
-                if httpx.get(self.url + "/v1/health", timeout=1).status_code == 200:
+                healthy = httpx.get(self.url + "/v1/health", timeout=1).status_code == 200
+                if healthy and listener_pid_is(self.proc.pid, self.port):
                     return self
             time.sleep(0.1)
+        self.kill()
         raise RuntimeError("the hub process did not start")
 
     def kill(self) -> None:
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.kill()  # SIGKILL: no cleanup, no graceful shutdown
+        if self.proc is not None:
+            if self.proc.poll() is None:
+                self.proc.kill()  # SIGKILL: no cleanup, no graceful shutdown
             self.proc.wait(10)
+        _LIVE_HUBS.discard(self)
 
     def stop(self) -> None:
         if self.proc is not None and self.proc.poll() is None:
@@ -217,7 +279,8 @@ class HubProcess:
             try:
                 self.proc.wait(10)
             except subprocess.TimeoutExpired:
-                self.kill()
+                pass
+        self.kill()
 
 
 # ---------------------------------------------------------------------------------------------

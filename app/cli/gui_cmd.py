@@ -48,6 +48,12 @@ def run_gui(args: argparse.Namespace) -> int:
     except ModuleNotFoundError:
         print("readiness: the window needs PySide6 (pip install 'readiness[gui]')", file=sys.stderr)
         return 1
+    from app.common.display import display_problem
+
+    problem = display_problem()
+    if problem is not None:
+        print(f"readiness: {problem}", file=sys.stderr)
+        return 1
     from app.ui.app import application, run
 
     application()  # QSettings needs the application's names before the data folder is read

@@ -343,8 +343,7 @@ def test_once_through_a_real_process(tmp_path: Path) -> None:
 def test_shipped_demo_builds(run) -> None:  # type: ignore[no-untyped-def]
     from app.services.demo import demo_file
 
-    if not demo_file().exists():
-        pytest.skip("the shipped demo answers file is not there yet")
+    assert demo_file().exists()
     code, out, err = run("demo")
     assert code == 0, err
     ident = out.strip().splitlines()[-1]

@@ -21,6 +21,7 @@ from typing import Any
 import pytest
 
 from app.cli import build_parser, main
+from tests.tools import tool_path
 
 ROOT = Path(__file__).resolve().parents[2]
 FULL_FORM = ROOT / "forms" / "precision-oncology-readiness" / "readiness-v1.0.yaml"
@@ -327,8 +328,8 @@ def test_subprocess_text_output_survives_a_non_utf8_stdout(tmp_path: Path) -> No
     assert b"Traceback" not in done.stderr
 
 
+@pytest.mark.qt
 def test_subprocess_self_test_passes() -> None:
-    pytest.importorskip("PySide6")
     done = run("--self-test", env={"QT_QPA_PLATFORM": "offscreen"})
     assert done.returncode == 0, done.stderr.decode("utf-8", "replace")[-2000:]
     assert b"all checks passed" in done.stdout
@@ -624,13 +625,12 @@ def test_report_writes_pdf_and_xlsx_in_the_language(cli: Any, tmp_path: Path) ->
         sheets[lang] = load_workbook(xlsx, read_only=True).sheetnames
         assert len(sheets[lang]) == 6
     assert sheets["en"][0] == "Summary" and sheets["es"] != sheets["en"]
-    if shutil.which("pdftotext"):
-        text = subprocess.run(
-            ["pdftotext", "-enc", "UTF-8", str(tmp_path / "r-es.pdf"), "-"],
-            capture_output=True,
-            check=True,
-        ).stdout.decode("utf-8")
-        assert GEORGIAN in "".join(text.split())
+    text = subprocess.run(
+        [tool_path("pdftotext"), "-enc", "UTF-8", str(tmp_path / "r-es.pdf"), "-"],
+        capture_output=True,
+        check=True,
+    ).stdout.decode("utf-8")
+    assert GEORGIAN in "".join(text.split())
     code, _, err = cli("report", ident, "--pdf", str(tmp_path / "only.pdf"))
     assert code == 0 and (tmp_path / "only.pdf").exists()
 

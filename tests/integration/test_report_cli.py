@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -14,6 +13,7 @@ from openpyxl import load_workbook
 from app.cli import main
 from app.domain import Answer, AnswerState
 from app.reports import ReportCancelled
+from tests.tools import tool_path
 from tests.unit.test_report_samples import pdf_fonts, pdf_text, qpdf_check, squeeze
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -157,9 +157,7 @@ def test_cancel_writes_nothing(data_dir: Path, assessment: str, out: Path) -> No
 
 
 def test_libreoffice_opens_the_workbook(data_dir: Path, assessment: str, tmp_path: Path) -> None:
-    soffice = shutil.which("soffice")
-    if soffice is None:
-        pytest.skip("LibreOffice (soffice) is not installed")
+    soffice = tool_path("soffice")
     xlsx = tmp_path / "lo.xlsx"
     assert run(data_dir, assessment, "--xlsx", str(xlsx)) == 0
     out = tmp_path / "converted"

@@ -239,6 +239,7 @@ def test_a_hub_killed_mid_push_applies_batches_whole_and_the_retry_completes(
                     server.kill()
                     kills += 1
                 thread.join(60)
+                server.kill()  # whether or not the push was cut short: one server at a time
                 _check_feed(url)
                 server = HubProcess(url, tmp_path / "hub-data", server.port).start()
             assert kills >= 1

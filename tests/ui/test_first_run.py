@@ -149,7 +149,6 @@ def test_settings_saved_elsewhere_keep_the_language_unchosen(data_dir: Path) -> 
 @pytest.fixture
 def bundle(tmp_path: Path) -> tuple[Path, str]:
     """A bundle exported from another laptop's data folder: (file, assessment id)."""
-    pytest.importorskip("app.services.sync")
     from app.services import answers, assessments, sync
     from app.services.workspace import Workspace
 

@@ -149,6 +149,7 @@ def test_unknown_language_falls_back_to_the_assessment_language() -> None:
     assert build_report(rich_snapshot(), "xx").lang == "en"
 
 
+@pytest.mark.qt_sensitive
 def test_building_imports_neither_reportlab_nor_openpyxl() -> None:
     code = (
         "import sys; sys.path.insert(0, '.');"

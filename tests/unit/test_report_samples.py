@@ -527,14 +527,9 @@ def test_sample_snapshot_is_scored_as_designed() -> None:
 
 
 def need(tool: str) -> str:
-    import shutil
+    from tests.tools import tool_path
 
-    import pytest
-
-    found = shutil.which(tool)
-    if found is None:
-        pytest.skip(f"{tool} is not installed")
-    return found
+    return tool_path(tool)
 
 
 def pdf_text(path: object) -> str:

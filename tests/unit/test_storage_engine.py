@@ -48,8 +48,10 @@ def test_write_takes_the_lock_at_begin(db: Database, tmp_path: Path) -> None:
     try:
         with db.write() as conn:
             conn.exec_driver_sql("INSERT INTO setting (key, value) VALUES ('a', '1')")
-            with pytest.raises(sqlite3.OperationalError, match="locked"):
+            with pytest.raises(sqlite3.OperationalError) as busy:
                 other.execute("BEGIN IMMEDIATE")
+            # the error's code, not SQLite's words for it
+            assert busy.value.sqlite_errorcode == sqlite3.SQLITE_BUSY
         # Readers are never blocked (WAL).
         with db.read() as conn:
             assert conn.exec_driver_sql("SELECT value FROM setting WHERE key='a'").scalar() == "1"
