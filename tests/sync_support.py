@@ -166,7 +166,10 @@ class HubThread:
 
 
 def port_is_free(port: int) -> bool:
+    """Whether no socket listens on 127.0.0.1:`port` (connections in TIME_WAIT don't count:
+    the server binds with SO_REUSEADDR too)."""
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         try:
             sock.bind(("127.0.0.1", port))
         except OSError:
