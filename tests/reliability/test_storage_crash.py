@@ -164,7 +164,6 @@ def test_kill_9_during_saves_loses_no_acknowledged_answer(tmp_path: Path) -> Non
         load_questionnaire_for(ws, aid)
     rng = random.Random(20261122)
     acknowledged: list[str] = []
-    started = time.monotonic()
     for round_ in range(40):
         read_end, write_end = os.pipe()
         pid = os.fork()
@@ -189,7 +188,6 @@ def test_kill_9_during_saves_loses_no_acknowledged_answer(tmp_path: Path) -> Non
         from app.services.assessments import load_snapshot
 
         assert load_snapshot(ws, aid).answers["PATH-04"].contributors
-    assert time.monotonic() - started < 120
 
 
 def test_disk_full_on_the_real_path(tmp_path: Path) -> None:

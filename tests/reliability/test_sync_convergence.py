@@ -513,11 +513,10 @@ def run_schedule(store: HubStore, seed: int, *, chaos: bool) -> None:
 
 @pytest.mark.slow
 def test_replicas_converge_under_lost_and_duplicated_messages(store: HubStore) -> None:
-    started = time.monotonic()
+    # how long the schedules take is bench_sync.py's business, not a test's
     FAULTS.clear()
     for seed in range(SCHEDULES):
         run_schedule(store, seed, chaos=False)
-    assert time.monotonic() - started < 120
     for fault in ("lost push", "push delivered twice", "lost push response", "lost page"):
         assert FAULTS[fault] > SCHEDULES // 4, (fault, FAULTS)  # the faults really happened
     assert FAULTS["conflicts seen"] > SCHEDULES // 10, FAULTS
