@@ -35,6 +35,7 @@ from app.reports.data import (
     StepRow,
     Summary,
 )
+from app.reports.provenance import provenance, provenance_text
 from app.reports.values import (
     answer_words,
     evidence_label,
@@ -160,10 +161,7 @@ class _Builder:
             flags.append(self.t("flag_constraint"))
         if any(ca.to_confirm for ca in city.contributors):
             flags.append(self.t("flag_to_confirm"))
-        answered = answer.state is not AnswerState.UNANSWERED
-        how = ""
-        if answered:
-            how = self.t("derived") if city.derived else self.t("set_by_coordinator")
+        found = provenance(ind, city)
         return IndicatorRow(
             domain_id=domain.id,
             domain_name=self.pick(domain.name),
@@ -183,16 +181,19 @@ class _Builder:
             conflict=city.conflict,
             data_gap=bool(result and result.data_gap),
             derived=city.derived,
-            how_set=how,
+            how_set=provenance_text(found, self.lang),
             rationale=city.rationale,
-            changed_by=self.names.get(city.changed_by or "", city.changed_by or ""),
-            changed_at=timestamp_text(city.changed_at),
+            changed_by=", ".join(found.names),
+            changed_at=timestamp_text(found.when),
             contributors=tuple(
                 self.contributor_answer(ind, by_contributor[c.id])
                 if c.id in by_contributor
                 else None
                 for c in self.snap.contributors
             ),
+            how_set_code=str(found.how),
+            computed_from=found.sources,
+            changed_at_iso=found.when,
         )
 
     def contributor_answer(self, ind: Indicator, given: ContributorAnswer) -> ContributorAnswerRow:

@@ -61,11 +61,14 @@ class IndicatorRow:
     conflict: bool
     data_gap: bool
     derived: bool
-    how_set: str  # "agreed by the contributors" / "set by the coordinator" / ""
+    how_set: str  # how the city answer was set, one sentence (see provenance.py); "" unanswered
     rationale: str
-    changed_by: str
+    changed_by: str  # whose value counts (the coordinator when set by the coordinator)
     changed_at: str
     contributors: tuple[ContributorAnswerRow | None, ...]  # aligned with ReportData.contributors
+    how_set_code: str = ""  # provenance.HowSet code: one_contributor, agreed, coordinator...
+    computed_from: tuple[str, ...] = ()  # computed answers: the indicator ids read
+    changed_at_iso: str = ""  # ISO 8601 UTC of the decisive change
 
 
 @dataclass(frozen=True)

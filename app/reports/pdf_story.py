@@ -452,9 +452,8 @@ def _appendix_entry(data: ReportData, row: IndicatorRow) -> list[Flowable]:
     if row.rationale:
         text = f"{data.label('col_rationale')}: {_cut(data, row.rationale, PDF_NOTE_LIMIT)}"
         flow.append(cell(text, APPX_FACT))
-    source = [x for x in (row.how_set, row.changed_by, row.changed_at) if x]
-    if source:
-        flow.append(cell(" · ".join(source), APPX_META))
+    if row.how_set:
+        flow.append(cell(row.how_set, APPX_META))
     for answer in (a for a in row.contributors if a is not None):
         words = answer.label
         if answer.evidence:

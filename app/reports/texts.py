@@ -268,17 +268,47 @@ _TEXTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
         "falha num controle de coerência",
     ),
     "flag_to_confirm": ("to confirm", "por confirmar", "à confirmer", "a confirmar"),
-    "derived": (
-        "Agreed by the contributors",
-        "Acordada por los participantes",
-        "Commune aux contributeurs",
-        "Acordada pelos participantes",
+    "how_one": (
+        "Answered by one contributor: {names}",
+        "Respondida por un solo participante: {names}",
+        "Réponse d'un seul contributeur\u00a0: {names}",
+        "Respondida por um único participante: {names}",
     ),
-    "set_by_coordinator": (
-        "Set by the coordinator",
-        "Fijada por el coordinador",
-        "Fixée par le coordinateur",
-        "Definida pelo coordenador",
+    "how_agreed": (
+        "All contributors agreed: {names}",
+        "Todos los participantes coinciden: {names}",
+        "Tous les contributeurs sont d'accord\u00a0: {names}",
+        "Todos os participantes concordam: {names}",
+    ),
+    "how_coordinator": (
+        "Set by the coordinator {name} on {when}",
+        "Fijada por el coordinador {name} el {when}",
+        "Fixée par le coordinateur {name} le {when}",
+        "Definida pelo coordenador {name} em {when}",
+    ),
+    "how_coordinator_unnamed": (
+        "Set by the coordinator on {when}",
+        "Fijada por el coordinador el {when}",
+        "Fixée par le coordinateur le {when}",
+        "Definida pelo coordenador em {when}",
+    ),
+    "how_disagreement": (
+        "Unresolved disagreement: the lowest level counts, the answer of {names}",
+        "Desacuerdo sin resolver: cuenta el nivel más bajo, la respuesta de {names}",
+        "Désaccord non résolu\u00a0: le niveau le plus bas compte, la réponse de {names}",
+        "Divergência não resolvida: conta o nível mais baixo, a resposta de {names}",
+    ),
+    "how_disagreement_unnamed": (
+        "Unresolved disagreement: the lowest level counts",
+        "Desacuerdo sin resolver: cuenta el nivel más bajo",
+        "Désaccord non résolu\u00a0: le niveau le plus bas compte",
+        "Divergência não resolvida: conta o nível mais baixo",
+    ),
+    "how_computed": (
+        "Computed from {ids}",
+        "Calculada a partir de {ids}",
+        "Calculée à partir de {ids}",
+        "Calculada a partir de {ids}",
     ),
     "subject_city": (
         "City answer",
