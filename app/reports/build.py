@@ -24,6 +24,7 @@ from app.domain import (
     Questionnaire,
 )
 from app.reports import reference, texts
+from app.reports.choices import choice_rows
 from app.reports.data import (
     ContributorAnswerRow,
     ContributorRow,
@@ -51,17 +52,24 @@ MAX_PRIORITIES = 8  # top priority actions in the executive summary
 BOTTLENECK_STEPS = 3  # of which at most this many come from the bottleneck domain
 
 
-def build_report(snapshot: AssessmentSnapshot, lang: str | None = None) -> ReportData:
-    """Everything the report shows, in `lang` (default: the assessment's language)."""
+def build_report(
+    snapshot: AssessmentSnapshot, lang: str | None = None, round_number: int = 1
+) -> ReportData:
+    """Everything the report shows, in `lang` (default: the assessment's language).
+
+    `round_number`: which assessment of this city this is (1 for the first), as the services
+    count it along the chain of previous rounds.
+    """
     lang = lang or snapshot.header.language or DEFAULT_LANGUAGE
     if lang not in LANGUAGES:
         lang = DEFAULT_LANGUAGE
-    return _Builder(snapshot, lang).build()
+    return _Builder(snapshot, lang, round_number).build()
 
 
 class _Builder:
-    def __init__(self, snapshot: AssessmentSnapshot, lang: str) -> None:
+    def __init__(self, snapshot: AssessmentSnapshot, lang: str, round_number: int = 1) -> None:
         self.snap = snapshot
+        self.round_number = round_number
         self.q: Questionnaire = snapshot.questionnaire
         self.lang = lang
         self.labels = texts.labels(lang)
@@ -115,6 +123,10 @@ class _Builder:
                 assessment_id=header.id,
                 self_assessed=self.t("self_assessed"),
                 self_assessed_note=self.t("self_assessed_note"),
+                questionnaire_id=self.q.id,
+                questionnaire_version=self.q.version,
+                round=self.round_number,
+                previous_assessment_id=header.previous_assessment_id or "",
             ),
             contributors=self.contributors(answers),
             summary=self.summary(sections),
@@ -129,6 +141,7 @@ class _Builder:
             ),
             audit=reference.audit(self),
             generated_at=generated,
+            choices=choice_rows(self.q),
         )
 
     # -- answers
@@ -194,6 +207,10 @@ class _Builder:
             how_set_code=str(found.how),
             computed_from=found.sources,
             changed_at_iso=found.when,
+            type_code=str(ind.type),
+            options=tuple(o.code for o in ind.options),
+            evidence_code=answer.evidence or "",
+            to_confirm=any(ca.to_confirm for ca in city.contributors),
         )
 
     def contributor_answer(self, ind: Indicator, given: ContributorAnswer) -> ContributorAnswerRow:
@@ -209,6 +226,8 @@ class _Builder:
             evidence=evidence_label(answer.evidence, self.labels),
             changed_at=timestamp_text(given.changed_at),
             to_confirm=given.to_confirm,
+            evidence_code=answer.evidence or "",
+            changed_at_iso=given.changed_at,
         )
 
     def section_name(self, domain: Domain, indicator_id: str) -> str:

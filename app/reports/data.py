@@ -37,6 +37,8 @@ class ContributorAnswerRow:
     evidence: str  # evidence type in words, "" when none
     changed_at: str
     to_confirm: bool
+    evidence_code: str = ""  # EvidenceType code, "" when none
+    changed_at_iso: str = ""
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,10 @@ class IndicatorRow:
     how_set_code: str = ""  # provenance.HowSet code: one_contributor, agreed, coordinator...
     computed_from: tuple[str, ...] = ()  # computed answers: the indicator ids read
     changed_at_iso: str = ""  # ISO 8601 UTC of the decisive change
+    type_code: str = ""  # AnswerType code
+    options: tuple[str, ...] = ()  # every option code of a choice indicator, in order
+    evidence_code: str = ""  # EvidenceType code, "" when none
+    to_confirm: bool = False  # some contributor's answer is carried over, not yet confirmed
 
 
 @dataclass(frozen=True)
@@ -207,6 +213,19 @@ class Cover:
     assessment_id: str
     self_assessed: str
     self_assessed_note: str
+    questionnaire_id: str = ""
+    questionnaire_version: str = ""
+    round: int = 1  # 1 for a city's first assessment, n for its n-th round
+    previous_assessment_id: str = ""
+
+
+@dataclass(frozen=True)
+class ChoiceRow:
+    """One code of a list (states, evidence, how set, an indicator's options) and its labels."""
+
+    list_name: str
+    code: str
+    labels: tuple[str, ...]  # one per language of app.common.i18n.LANGUAGES
 
 
 @dataclass(frozen=True)
@@ -224,6 +243,7 @@ class ReportData:
     audit: tuple[AuditRow, ...]
     generated_at: str = ""
     author: str = field(default="Readiness")
+    choices: tuple[ChoiceRow, ...] = ()  # every code the export uses, labelled in each language
 
     def label(self, key: str, **values: object) -> str:
         template = self.labels[key]

@@ -83,7 +83,13 @@ def dictionary_row(
         lines.append(f"= {ind.compute}")
     low = "" if ind.minimum is None else bound_text(ind.minimum, b.lang)
     high = "" if ind.maximum is None else bound_text(ind.maximum, b.lang)
-    span = b.t("range_from_to", low=low, high=high) if (low or high) else ""
+    span = ""
+    if low and high:
+        span = b.t("range_from_to", low=low, high=high)
+    elif low:  # open-ended: "at least 0", never "0 to "
+        span = b.t("range_at_least", low=low)
+    elif high:
+        span = b.t("range_at_most", high=high)
     return DictionaryRow(
         domain_id=domain.id,
         section=b.pick(section),

@@ -81,3 +81,15 @@ def excel_text(text: str, truncated_note: str) -> CellText:
 
 def _utf16_units(text: str) -> int:
     return len(text.encode("utf-16-le", errors="surrogatepass")) // 2
+
+
+# What makes a spreadsheet read a CSV cell as a formula (or, for tab and CR, hide the start).
+_CSV_ACTIVE = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet never runs: an active first character gets a `'`.
+
+    Only text is prefixed; numbers we write ourselves stay numbers (a negative number is data).
+    """
+    return "'" + text if text.startswith(_CSV_ACTIVE) else text

@@ -310,6 +310,31 @@ _TEXTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
         "Calculée à partir de {ids}",
         "Calculada a partir de {ids}",
     ),
+    "how_set_one": (
+        "One contributor",
+        "Un solo participante",
+        "Un seul contributeur",
+        "Um único participante",
+    ),
+    "how_set_agreed": (
+        "All contributors agreed",
+        "Todos los participantes coinciden",
+        "Tous les contributeurs d'accord",
+        "Todos os participantes concordam",
+    ),
+    "how_set_coordinator": (
+        "Set by the coordinator",
+        "Fijada por el coordinador",
+        "Fixée par le coordinateur",
+        "Definida pelo coordenador",
+    ),
+    "how_set_disagreement": (
+        "Unresolved disagreement",
+        "Desacuerdo sin resolver",
+        "Désaccord non résolu",
+        "Divergência não resolvida",
+    ),
+    "how_set_computed": ("Computed", "Calculada", "Calculée", "Calculada"),
     "subject_city": (
         "City answer",
         "Respuesta de la ciudad",
@@ -329,6 +354,8 @@ _TEXTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
         "todos {ids} abaixo do nível {level}",
     ),
     "range_from_to": ("{low} to {high}", "{low} a {high}", "{low} à {high}", "{low} a {high}"),
+    "range_at_least": ("at least {low}", "como mínimo {low}", "au moins {low}", "no mínimo {low}"),
+    "range_at_most": ("at most {high}", "como máximo {high}", "au plus {high}", "no máximo {high}"),
     # --- domain sections
     "domain_level": (
         "Level {level}: {name}",
@@ -642,13 +669,17 @@ _TEXTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
     ),
     "truncated_sheet_note": (
         "Some texts on this sheet exceed Excel's limit of 32,767 characters per cell and were "
-        'truncated where marked "[truncated".',
+        'truncated where marked "[truncated"; the CSV export (readiness report --csv) and the '
+        "appendix of the PDF report keep the full text.",
         "Algunos textos de esta hoja superan el límite de Excel de 32 767 caracteres por celda y "
-        'se truncaron donde dice "[truncado".',
+        'se truncaron donde dice "[truncado"; la exportación CSV (readiness report --csv) y el '
+        "anexo del informe PDF conservan el texto completo.",
         "Certains textes de cette feuille dépassent la limite Excel de 32 767 caractères par "
-        'cellule et ont été tronqués là où figure "[tronqué".',
+        'cellule et ont été tronqués là où figure "[tronqué"\u00a0; l\'export CSV (readiness '
+        "report --csv) et l'annexe du rapport PDF conservent le texte complet.",
         "Alguns textos desta planilha excedem o limite do Excel de 32.767 caracteres por célula e "
-        'foram truncados onde aparece "[truncado".',
+        'foram truncados onde aparece "[truncado"; a exportação CSV (readiness report --csv) e o '
+        "anexo do relatório PDF mantêm o texto completo.",
     ),
     "control_sheet_note": (
         "Control characters that Excel cannot store were replaced by markers such as [U+0001].",
