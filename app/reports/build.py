@@ -37,6 +37,7 @@ from app.reports.data import (
     Summary,
 )
 from app.reports.provenance import provenance, provenance_text
+from app.reports.typography import no_break_spaces
 from app.reports.values import (
     answer_words,
     evidence_label,
@@ -85,7 +86,8 @@ class _Builder:
         return template.format(**values) if values else template
 
     def pick(self, text: Mapping[str, str] | None) -> str:
-        return pick(text, self.lang)
+        """Questionnaire text in the report language, with its no-break spaces."""
+        return no_break_spaces(pick(text, self.lang), self.lang)
 
     def level_name(self, level: int | None) -> str:
         return "" if level is None else self.q.level_name(level, self.lang)
@@ -126,6 +128,7 @@ class _Builder:
                 questionnaire_id=self.q.id,
                 questionnaire_version=self.q.version,
                 round=self.round_number,
+                status_code=header.status,
                 previous_assessment_id=header.previous_assessment_id or "",
             ),
             contributors=self.contributors(answers),

@@ -216,6 +216,7 @@ class Cover:
     questionnaire_id: str = ""
     questionnaire_version: str = ""
     round: int = 1  # 1 for a city's first assessment, n for its n-th round
+    status_code: str = ""  # draft, in_review or final
     previous_assessment_id: str = ""
 
 

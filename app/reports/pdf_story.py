@@ -52,8 +52,10 @@ from app.reports.pdf_styles import (
     grid_style,
 )
 from app.reports.safe import PDF_NOTE_LIMIT, para, plain, truncate
+from app.reports.typography import colon
 
 TABLE_TEXT_LIMIT = 600  # answers and questions inside the domain tables
+CHUNK = 1500  # characters per paragraph of a long appendix text
 # A row splits across pages only when at least this many points of it go on each page: short
 # rows move whole; only rows too tall for any page are cut.
 SPLIT_IN_ROW = 160
@@ -77,13 +79,40 @@ def story(data: ReportData, width: float) -> list[Flowable]:
 # -- helpers
 
 
+def _colon(data: ReportData) -> str:
+    return colon(data.lang)
+
+
 def _cut(data: ReportData, text: str, limit: int) -> str:
+    """Text cut where the PDF has no full copy of it: the marker points to the exports."""
+    return truncate(text, limit, data.label("truncated_pdf_export", n=len(text)))
+
+
+def _cut_for_appendix(data: ReportData, text: str, limit: int) -> str:
+    """A table cell of a text the appendix prints whole (up to PDF_NOTE_LIMIT): say so."""
+    if len(text) > PDF_NOTE_LIMIT:
+        return _cut(data, text, limit)
     return truncate(text, limit, data.label("truncated_pdf", n=len(text)))
+
+
+def _long(data: ReportData, text: str, style: ParagraphStyle, prefix: str = "") -> list[Flowable]:
+    """A long text as several paragraphs cut at spaces: each flows across pages cheaply."""
+    whole = prefix + _cut(data, text, PDF_NOTE_LIMIT)
+    parts: list[Flowable] = []
+    while whole:
+        piece = whole[:CHUNK]
+        if len(whole) > CHUNK:
+            space = max(piece.rfind(" "), piece.rfind("\n"))
+            piece = piece[: space + 1] if space > CHUNK // 2 else piece
+        parts.append(cell(piece, style))
+        whole = whole[len(piece) :]
+    return parts
 
 
 def _table(
     rows: Sequence[Sequence[object]], widths: Sequence[float], header_rows: int = 1
 ) -> Table:
+    widths = _fit_header_words(rows[0], widths) if header_rows else list(widths)
     rows, commands = _flatten(rows, widths)
     table = Table(
         rows, colWidths=list(widths), repeatRows=header_rows, splitInRow=SPLIT_IN_ROW, hAlign="LEFT"
@@ -92,6 +121,28 @@ def _table(
     if commands:
         table.setStyle(commands)
     return table
+
+
+CELL_PADDING = 6.5  # left + right padding of a table cell (grid_style), with a little room
+
+
+def _fit_header_words(header: Sequence[object], widths: Sequence[float]) -> list[float]:
+    """Widen a column whose header has a word longer than the column ("Completeness" must
+    never break as "Completene/ss"), taking the room from the widest other column."""
+    fitted = list(widths)
+    for index, head in enumerate(header):
+        if not isinstance(head, Para):
+            continue
+        style = head.style
+        words = head.getPlainText().split()
+        need = max((stringWidth(w, style.fontName, style.fontSize) for w in words), default=0)
+        need += CELL_PADDING
+        if need > fitted[index]:
+            donor = max((i for i in range(len(fitted)) if i != index), key=fitted.__getitem__)
+            extra = need - fitted[index]
+            fitted[index] += extra
+            fitted[donor] -= extra
+    return fitted
 
 
 def _flatten(
@@ -326,7 +377,7 @@ def domain(data: ReportData, section: DomainSection, width: float) -> list[Flowa
     flow.append(cell(data.label("data_gaps"), H2))
     if section.gaps:
         flow += [
-            cell(f"{r.id} · {_cut(data, r.question, 300)}: {r.state_label}", BODY)
+            cell(f"{r.id} · {_cut(data, r.question, 300)}{_colon(data)}{r.state_label}", BODY)
             for r in section.gaps
         ]
     else:
@@ -348,12 +399,13 @@ def _indicator_table(data: ReportData, rows: Sequence[IndicatorRow], width: floa
             section_rows.append(len(table_rows))
             table_rows.append([cell(row.section, CELL_BOLD), "", "", ""])
         answer = cells(
-            (_cut(data, row.label, TABLE_TEXT_LIMIT), CELL), (" · ".join(row.flags), CELL_FLAG)
+            (_cut_for_appendix(data, row.label, TABLE_TEXT_LIMIT), CELL),
+            (" · ".join(row.flags), CELL_FLAG),
         )
         table_rows.append(
             [
                 _id_cell(row.id),
-                cell(_cut(data, row.question, TABLE_TEXT_LIMIT)),
+                cell(_cut_for_appendix(data, row.question, TABLE_TEXT_LIMIT)),
                 answer,
                 str(row.level) if row.level is not None else data.label("none"),
             ]
@@ -362,7 +414,12 @@ def _indicator_table(data: ReportData, rows: Sequence[IndicatorRow], width: floa
     table.setStyle([("FONTNAME", (0, 1), (0, -1), BOLD), ("ALIGN", (3, 1), (3, -1), "CENTER")])
     for index in section_rows:
         table.setStyle(
-            [("SPAN", (0, index), (-1, index)), ("BACKGROUND", (0, index), (-1, index), SECTION_BG)]
+            [
+                ("SPAN", (0, index), (-1, index)),
+                ("BACKGROUND", (0, index), (-1, index), SECTION_BG),
+                # A section's title row never stays alone at the foot of a page.
+                ("NOSPLIT", (0, index), (-1, min(index + 1, len(table_rows) - 1))),
+            ]
         )
     return table
 
@@ -431,14 +488,12 @@ def appendix(data: ReportData, width: float) -> list[Flowable]:
 def _appendix_entry(data: ReportData, row: IndicatorRow) -> list[Flowable]:
     """Paragraphs, not a table: notes of any length flow across pages like body text."""
     level = _level_name(data, row.level) if row.scored else data.label("none")
-    facts = [
-        f"{data.label('city_answer')}: {_cut(data, row.label, PDF_NOTE_LIMIT)}",
-        f"{data.label('col_level')}: {level}",
-    ]
+    facts = [f"{data.label('col_level')}{_colon(data)}{level}"]
     if row.evidence:
-        facts.append(f"{data.label('col_evidence')}: {row.evidence}")
+        facts.append(f"{data.label('col_evidence')}{_colon(data)}{row.evidence}")
     flow: list[Flowable] = [
-        cell(f"{row.id} · {_cut(data, row.question, TABLE_TEXT_LIMIT)}", APPX_TITLE),
+        cell(f"{row.id} · {_cut(data, row.question, PDF_NOTE_LIMIT)}", APPX_TITLE),
+        *_long(data, row.label, APPX_FACT, data.label("city_answer") + _colon(data)),
         cell(" · ".join(facts), APPX_FACT),
     ]
     if row.flags:
@@ -446,12 +501,9 @@ def _appendix_entry(data: ReportData, row: IndicatorRow) -> list[Flowable]:
     # A derived city answer carries a contributor's note, printed below with that contributor.
     repeated = row.derived and any(a is not None and a.note == row.note for a in row.contributors)
     if row.note and not repeated:
-        flow.append(
-            cell(f"{data.label('col_note')}: {_cut(data, row.note, PDF_NOTE_LIMIT)}", APPX_FACT)
-        )
+        flow += _long(data, row.note, APPX_FACT, data.label("col_note") + _colon(data))
     if row.rationale:
-        text = f"{data.label('col_rationale')}: {_cut(data, row.rationale, PDF_NOTE_LIMIT)}"
-        flow.append(cell(text, APPX_FACT))
+        flow += _long(data, row.rationale, APPX_FACT, data.label("col_rationale") + _colon(data))
     if row.how_set:
         flow.append(cell(row.how_set, APPX_META))
     for answer in (a for a in row.contributors if a is not None):
@@ -461,9 +513,7 @@ def _appendix_entry(data: ReportData, row: IndicatorRow) -> list[Flowable]:
         if answer.to_confirm:
             words += f" [{data.label('flag_to_confirm')}]"
         name = _cut(data, answer.name, 200)
-        flow.append(
-            cell(f"{name} · {answer.changed_at}: {_cut(data, words, PDF_NOTE_LIMIT)}", APPX_PERSON)
-        )
+        flow += _long(data, words, APPX_PERSON, f"{name} · {answer.changed_at}{_colon(data)}")
         if answer.note:
-            flow.append(cell(_cut(data, answer.note, PDF_NOTE_LIMIT), APPX_PERSON_NOTE))
+            flow += _long(data, answer.note, APPX_PERSON_NOTE)
     return flow

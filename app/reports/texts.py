@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from app.common.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from app.reports.typography import no_break_spaces
 
 # key -> (en, es, fr, pt)
 _TEXTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
@@ -71,6 +72,12 @@ _TEXTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
     "status_draft": ("Draft", "Borrador", "Brouillon", "Rascunho"),
     "status_in_review": ("In review", "En revisión", "En relecture", "Em revisão"),
     "status_final": ("Final", "Final", "Final", "Final"),
+    "not_final_mark": (
+        "{status}: not final",
+        "{status}: no definitivo",
+        "{status} : non définitif",
+        "{status}: não definitivo",
+    ),
     "page_of": (
         "Page {page} of {pages}",
         "Página {page} de {pages}",
@@ -634,10 +641,16 @@ _TEXTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
         "Nenhum participante respondeu.",
     ),
     "truncated_pdf": (
-        "(truncated, {n} characters; full text in the Excel export)",
-        "(truncado, {n} caracteres; texto completo en la exportación a Excel)",
-        "(tronqué, {n} caractères ; texte complet dans l'export Excel)",
-        "(truncado, {n} caracteres; texto completo na exportação para Excel)",
+        "(truncated, {n} characters; full text in the appendix)",
+        "(truncado, {n} caracteres; texto completo en el anexo)",
+        "(tronqué, {n}\u00a0caractères\u00a0; texte complet en annexe)",
+        "(truncado, {n} caracteres; texto completo no anexo)",
+    ),
+    "truncated_pdf_export": (
+        "(truncated, {n} characters; full text in the Excel and CSV exports)",
+        "(truncado, {n} caracteres; texto completo en las exportaciones Excel y CSV)",
+        "(tronqué, {n}\u00a0caractères\u00a0; texte complet dans les exports Excel et CSV)",
+        "(truncado, {n} caracteres; texto completo nas exportações Excel e CSV)",
     ),
     # --- Excel
     "sheet_summary": ("Summary", "Resumen", "Synthèse", "Resumo"),
@@ -704,14 +717,15 @@ def text(key: str, lang: str) -> str:
     """One fixed string in `lang` (English when the language is unknown)."""
     value = _TEXTS[key][_INDEX.get(lang, _INDEX[DEFAULT_LANGUAGE])]
     if isinstance(value, tuple):
-        return "\n\n".join(value)
-    return value
+        return no_break_spaces("\n\n".join(value), lang)
+    return no_break_spaces(value, lang)
 
 
 def paragraphs(key: str, lang: str) -> tuple[str, ...]:
     """A fixed text made of several paragraphs (the method section)."""
     value = _TEXTS[key][_INDEX.get(lang, _INDEX[DEFAULT_LANGUAGE])]
-    return value if isinstance(value, tuple) else (value,)
+    found = value if isinstance(value, tuple) else (value,)
+    return tuple(no_break_spaces(p, lang) for p in found)
 
 
 def labels(lang: str) -> Mapping[str, str]:

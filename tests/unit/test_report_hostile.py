@@ -137,7 +137,7 @@ def test_pdf_shows_hostile_text_literally_and_opens_nothing(tmp_path: Path, cana
         assert payload in flat, payload
     assert "ctl[U+0000][U+0001][U+0007][U+001B]end" in flat
     assert "თბილისი" in flat and "Тбилиси" in flat and "😀" in flat
-    marker = texts.text("truncated_pdf", "en").format(n=HUGE)
+    marker = texts.text("truncated_pdf_export", "en").format(n=HUGE)
     assert squeeze(marker) in flat
 
 

@@ -89,12 +89,12 @@ def test_pdf_and_xlsx_carry_the_same_sentence(tmp_path: Path) -> None:
     pdf = write_pdf(data, tmp_path / "r.pdf")
     text = squeeze(pdf_text(pdf))
     wb = load_workbook(write_xlsx(data, tmp_path / "r.xlsx"))
-    ws = wb.worksheets[1]
-    heads = {c.value: c.column for c in ws[1]}
+    ws = wb["answers"]
+    heads = {c.value: c.column for c in ws[2]}
     column = heads[data.labels["col_source_of_answer"]]
     in_sheet = {
         ws.cell(row=r, column=2).value: ws.cell(row=r, column=column).value
-        for r in range(2, ws.max_row + 1)
+        for r in range(3, ws.max_row + 1)
     }
     for indicator_id in ("DATA-02", "GOV-01", "PATH-05", "QA-02", "PATH-03"):
         sentence = by_id[indicator_id].how_set
