@@ -36,7 +36,7 @@ HEADER_FILL = PatternFill("solid", fgColor="E4E7EB")
 NOTE_FONT = Font(italic=True, color="B42318")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
-SCORE = "0.0"
+SCORE = "0.00"  # as many decimals as the PDF and the JSON output
 SHARE = "0%"
 WEIGHT = "0.##"
 MAX_WIDTH = 60

@@ -86,7 +86,7 @@ def test_summary_numbers_formats_and_native_chart(tmp_path: Path) -> None:
     score = path_row[col["Score"] - 1]
     share = path_row[col["Completeness"] - 1]
     assert score.value == pytest.approx(data.domains[1].row.score)
-    assert score.number_format == "0.0" and share.number_format == "0%"
+    assert score.number_format == "0.00" and share.number_format == "0%"
     assert path_row[col["Capped by"] - 1].value == "PATH-04"
     values = [c.value for row in ws.iter_rows() for c in row]
     assert "Overall score" in values and "Bottleneck" in values and "Cali" in values
