@@ -25,6 +25,7 @@ from app.domain import (
 )
 from app.reports import reference, texts
 from app.reports.choices import choice_rows
+from app.reports.confidence import confidence
 from app.reports.data import (
     ContributorAnswerRow,
     ContributorRow,
@@ -145,6 +146,10 @@ class _Builder:
             audit=reference.audit(self),
             generated_at=generated,
             choices=choice_rows(self.q),
+            confidence=(
+                *(confidence(d.id, [by_id[i.id] for i in d.indicators]) for d in self.q.domains),
+                confidence("", answers),
+            ),
         )
 
     # -- answers

@@ -230,6 +230,29 @@ class ChoiceRow:
 
 
 @dataclass(frozen=True)
+class Confidence:
+    """Data confidence of one domain or the whole assessment (see confidence.py)."""
+
+    domain_id: str  # "" for the whole assessment
+    asked: int  # indicators people answer here
+    answered: int
+    dont_know: int
+    not_measured: int
+    not_applicable: int
+    unanswered: int
+    evidence_document: int
+    evidence_data: int
+    evidence_estimate: int
+    evidence_none: int  # answered without an evidence type
+    disagreements: int  # contributors gave different answers
+    settled: int  # of which the coordinator set the city answer
+    unresolved: int  # of which the lowest level counts
+
+    def share(self, count: int) -> float:
+        return count / self.asked if self.asked else 0.0
+
+
+@dataclass(frozen=True)
 class ReportData:
     lang: str
     title: str  # document title: "Readiness report: City (Period)"
@@ -245,6 +268,7 @@ class ReportData:
     generated_at: str = ""
     author: str = field(default="Readiness")
     choices: tuple[ChoiceRow, ...] = ()  # every code the export uses, labelled in each language
+    confidence: tuple[Confidence, ...] = ()  # per domain in order, then the whole ("" id)
 
     def label(self, key: str, **values: object) -> str:
         template = self.labels[key]

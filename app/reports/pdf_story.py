@@ -15,6 +15,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table
 
+from app.common.numbers import format_number, format_percent
+from app.reports import texts
 from app.reports.chart import ChartPoint, domain_chart
 from app.reports.data import DomainSection, IndicatorRow, ReportData, StepRow
 from app.reports.fonts import BOLD, REGULAR
@@ -318,12 +320,64 @@ def summary(data: ReportData, width: float) -> list[Flowable]:
         )
     table = _table(rows, [w * width for w in (0.27, 0.19, 0.12, 0.13, 0.15, 0.14)])
     table.setStyle([("ALIGN", (2, 1), (3, -1), "CENTER")])
-    flow += [table, cell(data.label("priorities"), H2)]
+    flow += [table, *_confidence(data, width), cell(data.label("priorities"), H2)]
     if s.priorities:
         flow.append(_steps_table(data, s.priorities, width, with_domain=True))
     else:
         flow.append(cell(data.label("no_priorities"), BODY))
     return flow
+
+
+def _confidence(data: ReportData, width: float) -> list[Flowable]:
+    """Data confidence per domain and overall: a table and two plain sentences."""
+    if not data.confidence:
+        return []
+    names = {d.id: d.name for d in data.summary.domains}
+    keys = ("col_domain", "col_answered", "col_dont_know", "col_not_measured")
+    rows: list[list[object]] = [_heads(data, *keys, "col_evidence_groups", "col_disagreements")]
+    for c in data.confidence:
+        share = [format_percent(c.share(n), data.lang) for n in (c.answered, c.dont_know)]
+        share.append(format_percent(c.share(c.not_measured), data.lang))
+        evidence = " · ".join(
+            format_number(n, data.lang)
+            for n in (c.evidence_document, c.evidence_data, c.evidence_estimate)
+        )
+        settled = data.label("disagreements_settled", settled=c.settled, unresolved=c.unresolved)
+        rows.append(
+            [
+                cells((c.domain_id, CELL_BOLD), (names.get(c.domain_id, ""), CELL))
+                if c.domain_id
+                else cell(data.label("all_domains"), CELL_BOLD),
+                *share,
+                evidence,
+                cells((format_number(c.disagreements, data.lang), CELL), (settled, CELL_NOTE))
+                if c.disagreements
+                else "0",
+            ]
+        )
+    table = _table(rows, [w * width for w in (0.27, 0.12, 0.12, 0.12, 0.15, 0.22)])
+    table.setStyle([("ALIGN", (1, 1), (4, -1), "CENTER"), ("FONTNAME", (0, -1), (-1, -1), BOLD)])
+    whole = data.confidence[-1]
+    sentence = texts.plural("confidence_sentence", whole.asked, data.lang).format(
+        n=format_number(whole.asked, data.lang),
+        answered=format_percent(whole.share(whole.answered), data.lang),
+        dont_know=format_percent(whole.share(whole.dont_know), data.lang),
+        not_measured=format_percent(whole.share(whole.not_measured), data.lang),
+    )
+    if whole.disagreements:
+        differing = texts.plural("disagreements_sentence", whole.disagreements, data.lang).format(
+            n=format_number(whole.disagreements, data.lang),
+            settled=format_number(whole.settled, data.lang),
+            unresolved=format_number(whole.unresolved, data.lang),
+        )
+    else:
+        differing = data.label("no_disagreements")
+    return [
+        cell(data.label("confidence"), H2),
+        cell(f"{sentence} {differing}", BODY),
+        table,
+        cell(data.label("confidence_note"), NOTE),
+    ]
 
 
 def _steps_table(

@@ -137,6 +137,88 @@ _TEXTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
     "col_level": ("Level", "Nivel", "Niveau", "Nível"),
     "col_level_name": ("Level name", "Nombre del nivel", "Nom du niveau", "Nome do nível"),
     "col_score": ("Score", "Puntuación", "Score", "Pontuação"),
+    "confidence": (
+        "Data confidence",
+        "Confianza en los datos",
+        "Fiabilité des données",
+        "Confiança nos dados",
+    ),
+    "confidence_note": (
+        "Shares of the questions asked in each domain (computed and not relevant indicators left "
+        "out). Evidence: how many answers rest on a document, on data (audit, register, "
+        "observation) or on an estimate.",
+        "Proporción de las preguntas planteadas en cada dominio (sin los indicadores calculados "
+        "ni los que no aplican). Evidencia: cuántas respuestas se basan en un documento, en datos "
+        "(auditoría, registro, observación) o en una estimación.",
+        "Parts des questions posées dans chaque domaine (hors indicateurs calculés et non "
+        "pertinents). Justificatifs : combien de réponses reposent sur un document, sur des "
+        "données (audit, registre, observation) ou sur une estimation.",
+        "Proporção das perguntas feitas em cada domínio (sem os indicadores calculados nem os "
+        "que não se aplicam). Evidência: quantas respostas se baseiam em um documento, em dados "
+        "(auditoria, registro, observação) ou em uma estimativa.",
+    ),
+    "col_answered": ("Answered", "Respondidas", "Répondues", "Respondidas"),
+    "col_not_measured": ("Not measured", "No medido", "Non mesuré", "Não medido"),
+    "col_evidence_groups": (
+        "Document · data · estimate",
+        "Documento · datos · estimación",
+        "Document · données · estimation",
+        "Documento · dados · estimativa",
+    ),
+    "col_disagreements": ("Disagreements", "Desacuerdos", "Désaccords", "Divergências"),
+    "all_domains": ("All domains", "Todos los dominios", "Tous les domaines", "Todos os domínios"),
+    "disagreements_settled": (
+        "settled by the coordinator: {settled} · unresolved: {unresolved}",
+        "resueltos por el coordinador: {settled} · sin resolver: {unresolved}",
+        "tranchés par le coordinateur : {settled} · non résolus : {unresolved}",
+        "resolvidas pelo coordenador: {settled} · não resolvidas: {unresolved}",
+    ),
+    "confidence_sentence_one": (
+        "Of the {n} question asked, {answered} answered, {dont_know} don't know, {not_measured} "
+        "not measured.",
+        "De la {n} pregunta planteada: {answered} respondidas, {dont_know} no sabe, "
+        "{not_measured} no medido.",
+        "Sur la {n} question posée : {answered} répondues, {dont_know} ne sait pas, "
+        "{not_measured} non mesuré.",
+        "Da {n} pergunta feita: {answered} respondidas, {dont_know} não sabe, {not_measured} não "
+        "medido.",
+    ),
+    "confidence_sentence_other": (
+        "Of the {n} questions asked, {answered} answered, {dont_know} don't know, {not_measured} "
+        "not measured.",
+        "De las {n} preguntas planteadas: {answered} respondidas, {dont_know} no sabe, "
+        "{not_measured} no medido.",
+        "Sur les {n} questions posées : {answered} répondues, {dont_know} ne sait pas, "
+        "{not_measured} non mesuré.",
+        "Das {n} perguntas feitas: {answered} respondidas, {dont_know} não sabe, {not_measured} "
+        "não medido.",
+    ),
+    "disagreements_sentence_one": (
+        "{n} question had differing answers from contributors: {settled} settled by the "
+        "coordinator, {unresolved} unresolved (the lowest level counts).",
+        "{n} pregunta tuvo respuestas distintas de los participantes: {settled} resuelta por el "
+        "coordinador, {unresolved} sin resolver (cuenta el nivel más bajo).",
+        "{n} question a reçu des réponses différentes des contributeurs : {settled} tranchée par "
+        "le coordinateur, {unresolved} non résolue (le niveau le plus bas compte).",
+        "{n} pergunta teve respostas diferentes dos participantes: {settled} resolvida pelo "
+        "coordenador, {unresolved} não resolvida (conta o nível mais baixo).",
+    ),
+    "disagreements_sentence_other": (
+        "{n} questions had differing answers from contributors: {settled} settled by the "
+        "coordinator, {unresolved} unresolved (the lowest level counts).",
+        "{n} preguntas tuvieron respuestas distintas de los participantes: {settled} resueltas "
+        "por el coordinador, {unresolved} sin resolver (cuenta el nivel más bajo).",
+        "{n} questions ont reçu des réponses différentes des contributeurs : {settled} tranchées "
+        "par le coordinateur, {unresolved} non résolues (le niveau le plus bas compte).",
+        "{n} perguntas tiveram respostas diferentes dos participantes: {settled} resolvidas pelo "
+        "coordenador, {unresolved} não resolvidas (conta o nível mais baixo).",
+    ),
+    "no_disagreements": (
+        "Contributors gave no differing answers.",
+        "Los participantes no dieron respuestas distintas.",
+        "Les contributeurs n'ont donné aucune réponse divergente.",
+        "Os participantes não deram respostas diferentes.",
+    ),
     "col_completeness": ("Completeness", "Completitud", "Complétude", "Completude"),
     "col_dont_know": ("Don't know", "No sabe", "Ne sait pas", "Não sabe"),
     "col_provisional": ("Provisional", "Provisional", "Provisoire", "Provisório"),
@@ -726,6 +808,14 @@ def paragraphs(key: str, lang: str) -> tuple[str, ...]:
     value = _TEXTS[key][_INDEX.get(lang, _INDEX[DEFAULT_LANGUAGE])]
     found = value if isinstance(value, tuple) else (value,)
     return tuple(no_break_spaces(p, lang) for p in found)
+
+
+def plural(key: str, count: float, lang: str) -> str:
+    """The form of `key` for `count` in `lang` (`key_one` or `key_other`, CLDR categories)."""
+    from app.common.numbers import plural_category
+
+    category = plural_category(count, lang)
+    return text(f"{key}_{category}" if f"{key}_{category}" in _TEXTS else f"{key}_other", lang)
 
 
 def labels(lang: str) -> Mapping[str, str]:

@@ -15,7 +15,13 @@ from datetime import date, datetime
 
 from app import __version__
 from app.common.i18n import LANGUAGES
-from app.reports.data import ContributorAnswerRow, IndicatorRow, RawValue, ReportData
+from app.reports.data import (
+    Confidence,
+    ContributorAnswerRow,
+    IndicatorRow,
+    RawValue,
+    ReportData,
+)
 
 Cell = str | int | float | date | datetime | None
 
@@ -72,6 +78,22 @@ CONTRIBUTOR_ANSWER_COLUMNS = (
     "evidence_label",
     "note",
 )
+# Data confidence counts (confidence.py), on each domain's row.
+CONFIDENCE_COLUMNS = (
+    "n_asked",
+    "n_answered",
+    "n_dont_know",
+    "n_not_measured",
+    "n_not_applicable",
+    "n_unanswered",
+    "n_evidence_document",
+    "n_evidence_data",
+    "n_evidence_estimate",
+    "n_evidence_none",
+    "n_disagreements",
+    "n_settled_by_coordinator",
+    "n_unresolved",
+)
 DOMAIN_COLUMNS = (
     "domain_id",
     "level",
@@ -83,6 +105,7 @@ DOMAIN_COLUMNS = (
     "weight",
     "domain_label",
     "level_label",
+    *CONFIDENCE_COLUMNS,
 )
 CHOICE_COLUMNS = ("list_name", "code", *(f"label_{lang}" for lang in LANGUAGES))
 DATETIME_COLUMNS = frozenset({"set_at_utc", "changed_at_utc", "generated_at_utc"})
@@ -205,6 +228,8 @@ def _contributor_row(
 
 
 def domains_table(data: ReportData) -> Table:
+    counts = {c.domain_id: _counts(c) for c in data.confidence if c.domain_id}
+    blank: tuple[Cell, ...] = (None,) * len(CONFIDENCE_COLUMNS)
     rows = tuple(
         (
             *key(data),
@@ -218,10 +243,29 @@ def domains_table(data: ReportData) -> Table:
             d.weight,
             d.name,
             d.level_text,
+            *counts.get(d.id, blank),
         )
         for d in data.summary.domains
     )
     return Table("domains", (*KEY_COLUMNS, *DOMAIN_COLUMNS), rows)
+
+
+def _counts(c: Confidence) -> tuple[Cell, ...]:
+    return (
+        c.asked,
+        c.answered,
+        c.dont_know,
+        c.not_measured,
+        c.not_applicable,
+        c.unanswered,
+        c.evidence_document,
+        c.evidence_data,
+        c.evidence_estimate,
+        c.evidence_none,
+        c.disagreements,
+        c.settled,
+        c.unresolved,
+    )
 
 
 def choices_table(data: ReportData) -> Table:
