@@ -7,6 +7,7 @@ scored here. Library-free: no reportlab, no openpyxl, no Qt.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from app.common.clock import iso_utc
 from app.common.i18n import DEFAULT_LANGUAGE, LANGUAGES, pick
@@ -55,17 +56,25 @@ BOTTLENECK_STEPS = 3  # of which at most this many come from the bottleneck doma
 
 
 def build_report(
-    snapshot: AssessmentSnapshot, lang: str | None = None, round_number: int = 1
+    snapshot: AssessmentSnapshot,
+    lang: str | None = None,
+    round_number: int = 1,
+    previous: AssessmentSnapshot | None = None,
 ) -> ReportData:
     """Everything the report shows, in `lang` (default: the assessment's language).
 
     `round_number`: which assessment of this city this is (1 for the first), as the services
-    count it along the chain of previous rounds.
+    count it along the chain of previous rounds. `previous`: the previous round, when the
+    workspace has it; the report then shows the change since that round.
     """
     lang = lang or snapshot.header.language or DEFAULT_LANGUAGE
     if lang not in LANGUAGES:
         lang = DEFAULT_LANGUAGE
-    return _Builder(snapshot, lang, round_number).build()
+    data = _Builder(snapshot, lang, round_number).build()
+    if previous is None:
+        return data
+    before = _Builder(previous, lang, max(round_number - 1, 1)).build()
+    return replace(data, previous=before)
 
 
 class _Builder:

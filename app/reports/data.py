@@ -269,6 +269,13 @@ class ReportData:
     author: str = field(default="Readiness")
     choices: tuple[ChoiceRow, ...] = ()  # every code the export uses, labelled in each language
     confidence: tuple[Confidence, ...] = ()  # per domain in order, then the whole ("" id)
+    previous: ReportData | None = None  # the previous round of this city, when there is one
+
+    def previous_domain(self, domain_id: str) -> DomainRow | None:
+        """This domain's row in the previous round (None without one, or a new domain)."""
+        if self.previous is None:
+            return None
+        return next((d for d in self.previous.summary.domains if d.id == domain_id), None)
 
     def label(self, key: str, **values: object) -> str:
         template = self.labels[key]

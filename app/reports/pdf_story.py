@@ -53,6 +53,7 @@ from app.reports.pdf_styles import (
     cells,
     grid_style,
 )
+from app.reports.rounds import change_cell, change_sentence
 from app.reports.safe import PDF_NOTE_LIMIT, para, plain, truncate
 from app.reports.typography import colon
 
@@ -306,6 +307,9 @@ def summary(data: ReportData, width: float) -> list[Flowable]:
             "col_capped_by",
         )
     ]
+    if data.previous is not None:
+        period = data.previous.cover.period
+        rows[0].append(cell(data.label("col_change", period=period), CELL_HEAD))
     for d in s.domains:
         provisional = data.label("provisional_mark") if d.provisional else ""
         rows.append(
@@ -318,7 +322,12 @@ def summary(data: ReportData, width: float) -> list[Flowable]:
                 cell(d.capped_by_text or data.label("none")),
             ]
         )
-    table = _table(rows, [w * width for w in (0.27, 0.19, 0.12, 0.13, 0.15, 0.14)])
+        if data.previous is not None:
+            rows[-1].append(change_cell(data, d.id))
+    shares: tuple[float, ...] = (0.27, 0.19, 0.12, 0.13, 0.15, 0.14)
+    if data.previous is not None:
+        shares = (0.23, 0.17, 0.1, 0.12, 0.13, 0.11, 0.14)
+    table = _table(rows, [w * width for w in shares])
     table.setStyle([("ALIGN", (2, 1), (3, -1), "CENTER")])
     flow += [table, *_confidence(data, width), cell(data.label("priorities"), H2)]
     if s.priorities:
@@ -412,6 +421,9 @@ def domain(data: ReportData, section: DomainSection, width: float) -> list[Flowa
     if d.provisional:
         flow.append(cell(data.label("provisional_mark"), PROVISIONAL))
     flow.append(cell(f"{section.score_line} · {section.completeness_line}", BODY))
+    since = change_sentence(data, d.id)
+    if since:
+        flow.append(cell(since, BODY))
     flow += [cell(note, WARNING) for note in section.capped_notes]
     if not section.capped_notes and d.level is not None:
         flow.append(cell(data.label("not_capped"), NOTE))

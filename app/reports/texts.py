@@ -99,6 +99,25 @@ _TEXTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
         "Nível por domínio",
     ),
     "overall": ("Overall", "Global", "Global", "Global"),
+    "col_change": (
+        "Since {period}",
+        "Desde {period}",
+        "Depuis {period}",
+        "Desde {period}",
+    ),
+    "change_since": (
+        "Previous round ({period}): {previous}. Change: {change}.",
+        "Ronda anterior ({period}): {previous}. Cambio: {change}.",
+        "Cycle précédent ({period}) : {previous}. Évolution : {change}.",
+        "Rodada anterior ({period}): {previous}. Mudança: {change}.",
+    ),
+    "change_none": ("no change", "sin cambio", "aucun changement", "sem mudança"),
+    "change_new": (
+        "not assessed then",
+        "no evaluado entonces",
+        "non évalué alors",
+        "não avaliado então",
+    ),
     "overall_score": ("Overall score", "Puntuación global", "Score global", "Pontuação global"),
     "overall_note": (
         "Weighted mean of the domain scores (weights in the method section).",

@@ -103,6 +103,9 @@ DOMAIN_COLUMNS = (
     "provisional",
     "capped_by",
     "weight",
+    "previous_level",  # in the previous round of this city (its rows follow in the same table)
+    "previous_score",
+    "level_change",
     "domain_label",
     "level_label",
     *CONFIDENCE_COLUMNS,
@@ -119,14 +122,30 @@ class Table:
 
 
 def tables(data: ReportData) -> tuple[Table, ...]:
-    """Every tidy table of one assessment, in export order."""
-    return (
-        answers_table(data),
-        contributor_answers_table(data),
-        domains_table(data),
-        choices_table(data),
-        version_table(data),
-    )
+    """Every tidy table of one assessment, in export order.
+
+    With a previous round, its rows follow this round's in the answers, contributor answers and
+    domains tables (the key columns tell the rounds apart); answers only when both rounds use
+    the same questionnaire version, so that the option columns are the same.
+    """
+    merged = []
+    for build in (answers_table, contributor_answers_table, domains_table):
+        table = build(data)
+        if data.previous is not None:
+            before = build(data.previous)
+            if before.columns == table.columns:
+                table = Table(table.name, table.columns, table.rows + before.rows)
+        merged.append(table)
+    return (*merged, choices_table(data), version_table(data))
+
+
+def _previous(data: ReportData, domain_id: str) -> tuple[Cell, Cell, Cell]:
+    from app.reports.rounds import level_change
+
+    before = data.previous_domain(domain_id)
+    if before is None:
+        return (None, None, None)
+    return (before.level, before.score, level_change(data, domain_id))
 
 
 def key(data: ReportData) -> tuple[Cell, ...]:
@@ -241,6 +260,7 @@ def domains_table(data: ReportData) -> Table:
             int(d.provisional),
             ",".join(d.capped_by) or None,
             d.weight,
+            *_previous(data, d.id),
             d.name,
             d.level_text,
             *counts.get(d.id, blank),

@@ -48,7 +48,10 @@ def export_report(
             progress(fraction, message)
 
     step(0.0, "Reading the assessment")
-    data = build_report(load_snapshot(ws, assessment_id), lang, round_of(ws, assessment_id))
+    snapshot = load_snapshot(ws, assessment_id)
+    data = build_report(
+        snapshot, lang, round_of(ws, assessment_id), previous_round(ws, snapshot.header)
+    )
     rendered: list[tuple[Path, bytes]] = []
     if pdf is not None:
         step(0.15, "Writing the PDF report")
@@ -76,6 +79,20 @@ def export_report(
     if progress is not None:
         progress(1.0, "Done")
     return [path for path, _content in rendered]
+
+
+def previous_round(ws: Any, header: Any) -> Any:
+    """The previous round's snapshot (no history needed), or None when there is none here."""
+    from app.services.assessments import load_snapshot
+    from app.storage import assessments_repo
+
+    previous_id = header.previous_assessment_id
+    if not previous_id:
+        return None
+    with ws.read() as conn:
+        if assessments_repo.get_assessment(conn, previous_id) is None:
+            return None  # the earlier round lives in another workspace
+    return load_snapshot(ws, previous_id, with_revisions=False)
 
 
 def round_of(ws: Any, assessment_id: str) -> int:

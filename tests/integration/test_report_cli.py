@@ -240,6 +240,9 @@ def test_csv_tables_are_written_safe_and_numbered_by_round(
     with open(out / f"{second}_version.csv", encoding="utf-8-sig") as f:
         facts = dict(csv.reader(f))
     assert facts["round"] == "2" and facts["previous_assessment_id"] == assessment
+    with open(out / f"{second}_domains.csv", encoding="utf-8-sig") as f:
+        domains = list(csv.DictReader(f))
+    assert {(r["round"], r["period"]) for r in domains} == {("1", "2026"), ("2", "2027")}
 
 
 def test_csv_needs_an_existing_folder(data_dir: Path, assessment: str, tmp_path: Path) -> None:
