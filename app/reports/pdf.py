@@ -49,6 +49,7 @@ class _Canvas(Canvas):  # type: ignore[misc]
         self.drawString(0, 0, str(total))
         self.endForm()
         self.showOutline()
+        self.setViewerPreference("DisplayDocTitle", "true")  # viewers show the title, not the file
         super().save()
 
 

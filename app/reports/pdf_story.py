@@ -283,8 +283,11 @@ def summary(data: ReportData, width: float) -> list[Flowable]:
         cell(data.label("bottleneck"), H3),
         cell(s.bottleneck_text, BODY),
     ]
+    # The chart's text alternative, printed: the PDF is not tagged, so no hidden /Alt can carry it.
+    values = ", ".join(f"{d.id} {d.score_text}" for d in s.domains)
+    alternative = cell(data.label("chart_alt", values=values), CELL_NOTE)
     top = Table(
-        [[[cell(data.label("profile"), CELL_NOTE), chart], facts]],
+        [[[cell(data.label("profile"), CELL_NOTE), chart, alternative], facts]],
         colWidths=[width * 0.58, width * 0.42],
         hAlign="LEFT",
     )

@@ -803,6 +803,16 @@ _TEXTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
         "Os caracteres de controle que o Excel não aceita foram substituídos por marcas como "
         "[U+0001].",
     ),
+    "chart_alt": (
+        "Radar chart of the domain scores on a scale of 1 to 5: {values}. The table below gives "
+        "the same figures with the levels.",
+        "Gráfico radar de las puntuaciones por dominio en una escala de 1 a 5: {values}. La tabla "
+        "siguiente da las mismas cifras con los niveles.",
+        "Graphique radar des scores par domaine sur une échelle de 1 à 5 : {values}. Le tableau "
+        "ci-dessous donne les mêmes chiffres avec les niveaux.",
+        "Gráfico radar das pontuações por domínio numa escala de 1 a 5: {values}. A tabela abaixo "
+        "dá os mesmos números com os níveis.",
+    ),
     "chart_title": (
         "Domain scores (1 to 5)",
         "Puntuación por dominio (1 a 5)",
