@@ -511,7 +511,12 @@ def method(data: ReportData, width: float) -> list[Flowable]:
     if m.gates:
         gates: list[list[object]] = [_heads(data, "col_gate", "col_fires_when", "col_caps")]
         gates += [
-            [cells((g.id, CELL_BOLD), (g.message, CELL)), cell(g.fires_when), cell(g.caps)]
+            # The gate's translated name leads; its id is a reference, not a heading.
+            [
+                cells((g.message or g.id, CELL_BOLD), (g.id, CELL_NOTE)),
+                cell(g.fires_when),
+                cell(g.caps),
+            ]
             for g in m.gates
         ]
         flow.append(_table(gates, [0.45 * width, 0.35 * width, 0.2 * width]))

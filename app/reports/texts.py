@@ -671,6 +671,12 @@ _TEXTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
         "Pondération des domaines",
         "Pesos dos domínios",
     ),
+    "product_judgement": (
+        "product judgement",
+        "criterio del producto",
+        "jugement du produit",
+        "julgamento do produto",
+    ),
     "method_judgement": (
         "Thresholds set by judgement",
         "Umbrales fijados por criterio propio",
@@ -681,13 +687,13 @@ _TEXTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
         'Thresholds whose source ends with "(product judgement)" are this product\'s own '
         "judgement where published benchmarks are missing or could not be verified; read them as "
         "reasonable targets, not as standards.",
-        'Los umbrales cuya fuente termina en "(product judgement)" son criterio propio de este '
+        'Los umbrales cuya fuente termina en "(criterio del producto)" son criterio propio de este '
         "producto cuando faltan referencias publicadas o no pudieron verificarse; deben leerse "
         "como metas razonables, no como estándares.",
-        'Les seuils dont la source se termine par "(product judgement)" relèvent du jugement '
+        'Les seuils dont la source se termine par "(jugement du produit)" relèvent du jugement '
         "propre à ce produit lorsque les références publiées manquent ou n'ont pu être vérifiées ; "
         "ce sont des cibles raisonnables, pas des normes.",
-        'Os limiares cuja fonte termina em "(product judgement)" são julgamento próprio deste '
+        'Os limiares cuja fonte termina em "(julgamento do produto)" são julgamento próprio deste '
         "produto quando faltam referências publicadas ou não foi possível verificá-las; devem ser "
         "lidos como metas razoáveis, não como padrões.",
     ),
