@@ -565,11 +565,14 @@ def _appendix_entry(data: ReportData, row: IndicatorRow) -> list[Flowable]:
     facts = [f"{data.label('col_level')}{_colon(data)}{level}"]
     if row.evidence:
         facts.append(f"{data.label('col_evidence')}{_colon(data)}{row.evidence}")
+    said = data.label("city_answer") + _colon(data)
     flow: list[Flowable] = [
-        cell(f"{row.id} · {_cut(data, row.question, PDF_NOTE_LIMIT)}", APPX_TITLE),
-        *_long(data, row.label, APPX_FACT, data.label("city_answer") + _colon(data)),
-        cell(" · ".join(facts), APPX_FACT),
+        cell(f"{row.id} · {_cut(data, row.question, PDF_NOTE_LIMIT)}", APPX_TITLE)
     ]
+    if len(row.label) <= CHUNK:  # the usual short answer shares one paragraph with its facts
+        flow.append(cell(" · ".join([said + row.label, *facts]), APPX_FACT))
+    else:
+        flow += [*_long(data, row.label, APPX_FACT, said), cell(" · ".join(facts), APPX_FACT)]
     if row.flags:
         flow.append(cell(" · ".join(row.flags), APPX_FLAG))
     # A derived city answer carries a contributor's note, printed below with that contributor.
