@@ -7,6 +7,7 @@ scored here. Library-free: no reportlab, no openpyxl, no Qt.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import replace
 
 from app.common.clock import iso_utc
 from app.common.i18n import DEFAULT_LANGUAGE, LANGUAGES, pick
@@ -24,6 +25,8 @@ from app.domain import (
     Questionnaire,
 )
 from app.reports import reference, texts
+from app.reports.choices import choice_rows
+from app.reports.confidence import confidence
 from app.reports.data import (
     ContributorAnswerRow,
     ContributorRow,
@@ -35,6 +38,8 @@ from app.reports.data import (
     StepRow,
     Summary,
 )
+from app.reports.provenance import provenance, provenance_text
+from app.reports.typography import no_break_spaces
 from app.reports.values import (
     answer_words,
     evidence_label,
@@ -50,17 +55,32 @@ MAX_PRIORITIES = 8  # top priority actions in the executive summary
 BOTTLENECK_STEPS = 3  # of which at most this many come from the bottleneck domain
 
 
-def build_report(snapshot: AssessmentSnapshot, lang: str | None = None) -> ReportData:
-    """Everything the report shows, in `lang` (default: the assessment's language)."""
+def build_report(
+    snapshot: AssessmentSnapshot,
+    lang: str | None = None,
+    round_number: int = 1,
+    previous: AssessmentSnapshot | None = None,
+) -> ReportData:
+    """Everything the report shows, in `lang` (default: the assessment's language).
+
+    `round_number`: which assessment of this city this is (1 for the first), as the services
+    count it along the chain of previous rounds. `previous`: the previous round, when the
+    workspace has it; the report then shows the change since that round.
+    """
     lang = lang or snapshot.header.language or DEFAULT_LANGUAGE
     if lang not in LANGUAGES:
         lang = DEFAULT_LANGUAGE
-    return _Builder(snapshot, lang).build()
+    data = _Builder(snapshot, lang, round_number).build()
+    if previous is None:
+        return data
+    before = _Builder(previous, lang, max(round_number - 1, 1)).build()
+    return replace(data, previous=before)
 
 
 class _Builder:
-    def __init__(self, snapshot: AssessmentSnapshot, lang: str) -> None:
+    def __init__(self, snapshot: AssessmentSnapshot, lang: str, round_number: int = 1) -> None:
         self.snap = snapshot
+        self.round_number = round_number
         self.q: Questionnaire = snapshot.questionnaire
         self.lang = lang
         self.labels = texts.labels(lang)
@@ -76,7 +96,8 @@ class _Builder:
         return template.format(**values) if values else template
 
     def pick(self, text: Mapping[str, str] | None) -> str:
-        return pick(text, self.lang)
+        """Questionnaire text in the report language, with its no-break spaces."""
+        return no_break_spaces(pick(text, self.lang), self.lang)
 
     def level_name(self, level: int | None) -> str:
         return "" if level is None else self.q.level_name(level, self.lang)
@@ -114,6 +135,11 @@ class _Builder:
                 assessment_id=header.id,
                 self_assessed=self.t("self_assessed"),
                 self_assessed_note=self.t("self_assessed_note"),
+                questionnaire_id=self.q.id,
+                questionnaire_version=self.q.version,
+                round=self.round_number,
+                status_code=header.status,
+                previous_assessment_id=header.previous_assessment_id or "",
             ),
             contributors=self.contributors(answers),
             summary=self.summary(sections),
@@ -128,6 +154,11 @@ class _Builder:
             ),
             audit=reference.audit(self),
             generated_at=generated,
+            choices=choice_rows(self.q),
+            confidence=(
+                *(confidence(d.id, [by_id[i.id] for i in d.indicators]) for d in self.q.domains),
+                confidence("", answers),
+            ),
         )
 
     # -- answers
@@ -160,10 +191,7 @@ class _Builder:
             flags.append(self.t("flag_constraint"))
         if any(ca.to_confirm for ca in city.contributors):
             flags.append(self.t("flag_to_confirm"))
-        answered = answer.state is not AnswerState.UNANSWERED
-        how = ""
-        if answered:
-            how = self.t("derived") if city.derived else self.t("set_by_coordinator")
+        found = provenance(ind, city)
         return IndicatorRow(
             domain_id=domain.id,
             domain_name=self.pick(domain.name),
@@ -183,16 +211,23 @@ class _Builder:
             conflict=city.conflict,
             data_gap=bool(result and result.data_gap),
             derived=city.derived,
-            how_set=how,
+            how_set=provenance_text(found, self.lang),
             rationale=city.rationale,
-            changed_by=self.names.get(city.changed_by or "", city.changed_by or ""),
-            changed_at=timestamp_text(city.changed_at),
+            changed_by=", ".join(found.names),
+            changed_at=timestamp_text(found.when),
             contributors=tuple(
                 self.contributor_answer(ind, by_contributor[c.id])
                 if c.id in by_contributor
                 else None
                 for c in self.snap.contributors
             ),
+            how_set_code=str(found.how),
+            computed_from=found.sources,
+            changed_at_iso=found.when,
+            type_code=str(ind.type),
+            options=tuple(o.code for o in ind.options),
+            evidence_code=answer.evidence or "",
+            to_confirm=any(ca.to_confirm for ca in city.contributors),
         )
 
     def contributor_answer(self, ind: Indicator, given: ContributorAnswer) -> ContributorAnswerRow:
@@ -208,6 +243,8 @@ class _Builder:
             evidence=evidence_label(answer.evidence, self.labels),
             changed_at=timestamp_text(given.changed_at),
             to_confirm=given.to_confirm,
+            evidence_code=answer.evidence or "",
+            changed_at_iso=given.changed_at,
         )
 
     def section_name(self, domain: Domain, indicator_id: str) -> str:

@@ -37,6 +37,8 @@ class ContributorAnswerRow:
     evidence: str  # evidence type in words, "" when none
     changed_at: str
     to_confirm: bool
+    evidence_code: str = ""  # EvidenceType code, "" when none
+    changed_at_iso: str = ""
 
 
 @dataclass(frozen=True)
@@ -61,11 +63,18 @@ class IndicatorRow:
     conflict: bool
     data_gap: bool
     derived: bool
-    how_set: str  # "agreed by the contributors" / "set by the coordinator" / ""
+    how_set: str  # how the city answer was set, one sentence (see provenance.py); "" unanswered
     rationale: str
-    changed_by: str
+    changed_by: str  # whose value counts (the coordinator when set by the coordinator)
     changed_at: str
     contributors: tuple[ContributorAnswerRow | None, ...]  # aligned with ReportData.contributors
+    how_set_code: str = ""  # provenance.HowSet code: one_contributor, agreed, coordinator...
+    computed_from: tuple[str, ...] = ()  # computed answers: the indicator ids read
+    changed_at_iso: str = ""  # ISO 8601 UTC of the decisive change
+    type_code: str = ""  # AnswerType code
+    options: tuple[str, ...] = ()  # every option code of a choice indicator, in order
+    evidence_code: str = ""  # EvidenceType code, "" when none
+    to_confirm: bool = False  # some contributor's answer is carried over, not yet confirmed
 
 
 @dataclass(frozen=True)
@@ -204,6 +213,43 @@ class Cover:
     assessment_id: str
     self_assessed: str
     self_assessed_note: str
+    questionnaire_id: str = ""
+    questionnaire_version: str = ""
+    round: int = 1  # 1 for a city's first assessment, n for its n-th round
+    status_code: str = ""  # draft, in_review or final
+    previous_assessment_id: str = ""
+
+
+@dataclass(frozen=True)
+class ChoiceRow:
+    """One code of a list (states, evidence, how set, an indicator's options) and its labels."""
+
+    list_name: str
+    code: str
+    labels: tuple[str, ...]  # one per language of app.common.i18n.LANGUAGES
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """Data confidence of one domain or the whole assessment (see confidence.py)."""
+
+    domain_id: str  # "" for the whole assessment
+    asked: int  # indicators people answer here
+    answered: int
+    dont_know: int
+    not_measured: int
+    not_applicable: int
+    unanswered: int
+    evidence_document: int
+    evidence_data: int
+    evidence_estimate: int
+    evidence_none: int  # answered without an evidence type
+    disagreements: int  # contributors gave different answers
+    settled: int  # of which the coordinator set the city answer
+    unresolved: int  # of which the lowest level counts
+
+    def share(self, count: int) -> float:
+        return count / self.asked if self.asked else 0.0
 
 
 @dataclass(frozen=True)
@@ -221,6 +267,15 @@ class ReportData:
     audit: tuple[AuditRow, ...]
     generated_at: str = ""
     author: str = field(default="Readiness")
+    choices: tuple[ChoiceRow, ...] = ()  # every code the export uses, labelled in each language
+    confidence: tuple[Confidence, ...] = ()  # per domain in order, then the whole ("" id)
+    previous: ReportData | None = None  # the previous round of this city, when there is one
+
+    def previous_domain(self, domain_id: str) -> DomainRow | None:
+        """This domain's row in the previous round (None without one, or a new domain)."""
+        if self.previous is None:
+            return None
+        return next((d for d in self.previous.summary.domains if d.id == domain_id), None)
 
     def label(self, key: str, **values: object) -> str:
         template = self.labels[key]

@@ -1,6 +1,7 @@
 """The PDF report: `ReportData` -> an A4 document built with reportlab platypus.
 
-Every page has a "page X of Y" footer (the total is a form drawn once the page count is known,
+Every page has a "page X of Y" footer, and a report of an assessment that is not final says so
+in a running header on every page (a draft is never mistaken for the final report) (the total is a form drawn once the page count is known,
 so one build pass suffices); each section and domain has a bookmark in the document outline; the
 catalog carries the title, subject, author and language. Only the embedded DejaVu fonts are used.
 """
@@ -20,9 +21,9 @@ from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 from app import __version__
 from app.common.fileio import atomic_write
 from app.reports.data import ReportData
-from app.reports.fonts import REGULAR, register_fonts
+from app.reports.fonts import BOLD, REGULAR, register_fonts
 from app.reports.pdf_flow import Heading, KeepWithNext
-from app.reports.pdf_styles import MUTED, RULE
+from app.reports.pdf_styles import MUTED, RULE, WARN
 from app.reports.safe import plain
 
 PAGE_WIDTH, PAGE_HEIGHT = A4
@@ -31,6 +32,7 @@ MARGIN_TOP = 48.0
 MARGIN_BOTTOM = 56.0
 FRAME_WIDTH = PAGE_WIDTH - 2 * MARGIN_X
 FOOTER_SIZE = 7.5
+HEADER_SIZE = 9.0
 _TOTAL_FORM = "page_total"
 
 
@@ -47,6 +49,7 @@ class _Canvas(Canvas):  # type: ignore[misc]
         self.drawString(0, 0, str(total))
         self.endForm()
         self.showOutline()
+        self.setViewerPreference("DisplayDocTitle", "true")  # viewers show the title, not the file
         super().save()
 
 
@@ -78,6 +81,9 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
             part for part in (plain(data.cover.city), plain(data.cover.period)) if part
         )
         self._footer_right = f"{right} · {plain(data.cover.self_assessed)}" if right else ""
+        self._not_final = ""
+        if data.cover.status_code and data.cover.status_code != "final":
+            self._not_final = plain(data.label("not_final_mark", status=data.cover.status))
         frame = Frame(
             MARGIN_X,
             MARGIN_BOTTOM,
@@ -112,6 +118,11 @@ class _Document(BaseDocTemplate):  # type: ignore[misc]
             canvas.drawString(MARGIN_X + width + digits, y, self._page_suffix)
         text = _fit(self._footer_right, FRAME_WIDTH * 0.6)
         canvas.drawRightString(PAGE_WIDTH - MARGIN_X, y, text)
+        if self._not_final:
+            canvas.setFont(BOLD, HEADER_SIZE)
+            canvas.setFillColor(WARN)
+            top = PAGE_HEIGHT - MARGIN_TOP + 18
+            canvas.drawRightString(PAGE_WIDTH - MARGIN_X, top, self._not_final)
         canvas.restoreState()
 
     def afterFlowable(self, flowable: Flowable) -> None:

@@ -15,6 +15,8 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable, PageBreak, Spacer, Table
 
+from app.common.numbers import format_number, format_percent
+from app.reports import texts
 from app.reports.chart import ChartPoint, domain_chart
 from app.reports.data import DomainSection, IndicatorRow, ReportData, StepRow
 from app.reports.fonts import BOLD, REGULAR
@@ -51,9 +53,12 @@ from app.reports.pdf_styles import (
     cells,
     grid_style,
 )
+from app.reports.rounds import change_cell, change_sentence
 from app.reports.safe import PDF_NOTE_LIMIT, para, plain, truncate
+from app.reports.typography import colon
 
 TABLE_TEXT_LIMIT = 600  # answers and questions inside the domain tables
+CHUNK = 1500  # characters per paragraph of a long appendix text
 # A row splits across pages only when at least this many points of it go on each page: short
 # rows move whole; only rows too tall for any page are cut.
 SPLIT_IN_ROW = 160
@@ -77,13 +82,40 @@ def story(data: ReportData, width: float) -> list[Flowable]:
 # -- helpers
 
 
+def _colon(data: ReportData) -> str:
+    return colon(data.lang)
+
+
 def _cut(data: ReportData, text: str, limit: int) -> str:
+    """Text cut where the PDF has no full copy of it: the marker points to the exports."""
+    return truncate(text, limit, data.label("truncated_pdf_export", n=len(text)))
+
+
+def _cut_for_appendix(data: ReportData, text: str, limit: int) -> str:
+    """A table cell of a text the appendix prints whole (up to PDF_NOTE_LIMIT): say so."""
+    if len(text) > PDF_NOTE_LIMIT:
+        return _cut(data, text, limit)
     return truncate(text, limit, data.label("truncated_pdf", n=len(text)))
+
+
+def _long(data: ReportData, text: str, style: ParagraphStyle, prefix: str = "") -> list[Flowable]:
+    """A long text as several paragraphs cut at spaces: each flows across pages cheaply."""
+    whole = prefix + _cut(data, text, PDF_NOTE_LIMIT)
+    parts: list[Flowable] = []
+    while whole:
+        piece = whole[:CHUNK]
+        if len(whole) > CHUNK:
+            space = max(piece.rfind(" "), piece.rfind("\n"))
+            piece = piece[: space + 1] if space > CHUNK // 2 else piece
+        parts.append(cell(piece, style))
+        whole = whole[len(piece) :]
+    return parts
 
 
 def _table(
     rows: Sequence[Sequence[object]], widths: Sequence[float], header_rows: int = 1
 ) -> Table:
+    widths = _fit_header_words(rows[0], widths) if header_rows else list(widths)
     rows, commands = _flatten(rows, widths)
     table = Table(
         rows, colWidths=list(widths), repeatRows=header_rows, splitInRow=SPLIT_IN_ROW, hAlign="LEFT"
@@ -92,6 +124,28 @@ def _table(
     if commands:
         table.setStyle(commands)
     return table
+
+
+CELL_PADDING = 6.5  # left + right padding of a table cell (grid_style), with a little room
+
+
+def _fit_header_words(header: Sequence[object], widths: Sequence[float]) -> list[float]:
+    """Widen a column whose header has a word longer than the column ("Completeness" must
+    never break as "Completene/ss"), taking the room from the widest other column."""
+    fitted = list(widths)
+    for index, head in enumerate(header):
+        if not isinstance(head, Para):
+            continue
+        style = head.style
+        words = head.getPlainText().split()
+        need = max((stringWidth(w, style.fontName, style.fontSize) for w in words), default=0)
+        need += CELL_PADDING
+        if need > fitted[index]:
+            donor = max((i for i in range(len(fitted)) if i != index), key=fitted.__getitem__)
+            extra = need - fitted[index]
+            fitted[index] += extra
+            fitted[donor] -= extra
+    return fitted
 
 
 def _flatten(
@@ -229,8 +283,11 @@ def summary(data: ReportData, width: float) -> list[Flowable]:
         cell(data.label("bottleneck"), H3),
         cell(s.bottleneck_text, BODY),
     ]
+    # The chart's text alternative, printed: the PDF is not tagged, so no hidden /Alt can carry it.
+    values = ", ".join(f"{d.id} {d.score_text}" for d in s.domains)
+    alternative = cell(data.label("chart_alt", values=values), CELL_NOTE)
     top = Table(
-        [[[cell(data.label("profile"), CELL_NOTE), chart], facts]],
+        [[[cell(data.label("profile"), CELL_NOTE), chart, alternative], facts]],
         colWidths=[width * 0.58, width * 0.42],
         hAlign="LEFT",
     )
@@ -253,6 +310,9 @@ def summary(data: ReportData, width: float) -> list[Flowable]:
             "col_capped_by",
         )
     ]
+    if data.previous is not None:
+        period = data.previous.cover.period
+        rows[0].append(cell(data.label("col_change", period=period), CELL_HEAD))
     for d in s.domains:
         provisional = data.label("provisional_mark") if d.provisional else ""
         rows.append(
@@ -265,14 +325,71 @@ def summary(data: ReportData, width: float) -> list[Flowable]:
                 cell(d.capped_by_text or data.label("none")),
             ]
         )
-    table = _table(rows, [w * width for w in (0.27, 0.19, 0.12, 0.13, 0.15, 0.14)])
+        if data.previous is not None:
+            rows[-1].append(change_cell(data, d.id))
+    shares: tuple[float, ...] = (0.27, 0.19, 0.12, 0.13, 0.15, 0.14)
+    if data.previous is not None:
+        shares = (0.23, 0.17, 0.1, 0.12, 0.13, 0.11, 0.14)
+    table = _table(rows, [w * width for w in shares])
     table.setStyle([("ALIGN", (2, 1), (3, -1), "CENTER")])
-    flow += [table, cell(data.label("priorities"), H2)]
+    flow += [table, *_confidence(data, width), cell(data.label("priorities"), H2)]
     if s.priorities:
         flow.append(_steps_table(data, s.priorities, width, with_domain=True))
     else:
         flow.append(cell(data.label("no_priorities"), BODY))
     return flow
+
+
+def _confidence(data: ReportData, width: float) -> list[Flowable]:
+    """Data confidence per domain and overall: a table and two plain sentences."""
+    if not data.confidence:
+        return []
+    names = {d.id: d.name for d in data.summary.domains}
+    keys = ("col_domain", "col_answered", "col_dont_know", "col_not_measured")
+    rows: list[list[object]] = [_heads(data, *keys, "col_evidence_groups", "col_disagreements")]
+    for c in data.confidence:
+        share = [format_percent(c.share(n), data.lang) for n in (c.answered, c.dont_know)]
+        share.append(format_percent(c.share(c.not_measured), data.lang))
+        evidence = " · ".join(
+            format_number(n, data.lang)
+            for n in (c.evidence_document, c.evidence_data, c.evidence_estimate)
+        )
+        settled = data.label("disagreements_settled", settled=c.settled, unresolved=c.unresolved)
+        rows.append(
+            [
+                cells((c.domain_id, CELL_BOLD), (names.get(c.domain_id, ""), CELL))
+                if c.domain_id
+                else cell(data.label("all_domains"), CELL_BOLD),
+                *share,
+                evidence,
+                cells((format_number(c.disagreements, data.lang), CELL), (settled, CELL_NOTE))
+                if c.disagreements
+                else "0",
+            ]
+        )
+    table = _table(rows, [w * width for w in (0.27, 0.12, 0.12, 0.12, 0.15, 0.22)])
+    table.setStyle([("ALIGN", (1, 1), (4, -1), "CENTER"), ("FONTNAME", (0, -1), (-1, -1), BOLD)])
+    whole = data.confidence[-1]
+    sentence = texts.plural("confidence_sentence", whole.asked, data.lang).format(
+        n=format_number(whole.asked, data.lang),
+        answered=format_percent(whole.share(whole.answered), data.lang),
+        dont_know=format_percent(whole.share(whole.dont_know), data.lang),
+        not_measured=format_percent(whole.share(whole.not_measured), data.lang),
+    )
+    if whole.disagreements:
+        differing = texts.plural("disagreements_sentence", whole.disagreements, data.lang).format(
+            n=format_number(whole.disagreements, data.lang),
+            settled=format_number(whole.settled, data.lang),
+            unresolved=format_number(whole.unresolved, data.lang),
+        )
+    else:
+        differing = data.label("no_disagreements")
+    return [
+        cell(data.label("confidence"), H2),
+        cell(f"{sentence} {differing}", BODY),
+        table,
+        cell(data.label("confidence_note"), NOTE),
+    ]
 
 
 def _steps_table(
@@ -307,6 +424,9 @@ def domain(data: ReportData, section: DomainSection, width: float) -> list[Flowa
     if d.provisional:
         flow.append(cell(data.label("provisional_mark"), PROVISIONAL))
     flow.append(cell(f"{section.score_line} · {section.completeness_line}", BODY))
+    since = change_sentence(data, d.id)
+    if since:
+        flow.append(cell(since, BODY))
     flow += [cell(note, WARNING) for note in section.capped_notes]
     if not section.capped_notes and d.level is not None:
         flow.append(cell(data.label("not_capped"), NOTE))
@@ -326,7 +446,7 @@ def domain(data: ReportData, section: DomainSection, width: float) -> list[Flowa
     flow.append(cell(data.label("data_gaps"), H2))
     if section.gaps:
         flow += [
-            cell(f"{r.id} · {_cut(data, r.question, 300)}: {r.state_label}", BODY)
+            cell(f"{r.id} · {_cut(data, r.question, 300)}{_colon(data)}{r.state_label}", BODY)
             for r in section.gaps
         ]
     else:
@@ -348,12 +468,13 @@ def _indicator_table(data: ReportData, rows: Sequence[IndicatorRow], width: floa
             section_rows.append(len(table_rows))
             table_rows.append([cell(row.section, CELL_BOLD), "", "", ""])
         answer = cells(
-            (_cut(data, row.label, TABLE_TEXT_LIMIT), CELL), (" · ".join(row.flags), CELL_FLAG)
+            (_cut_for_appendix(data, row.label, TABLE_TEXT_LIMIT), CELL),
+            (" · ".join(row.flags), CELL_FLAG),
         )
         table_rows.append(
             [
                 _id_cell(row.id),
-                cell(_cut(data, row.question, TABLE_TEXT_LIMIT)),
+                cell(_cut_for_appendix(data, row.question, TABLE_TEXT_LIMIT)),
                 answer,
                 str(row.level) if row.level is not None else data.label("none"),
             ]
@@ -362,7 +483,12 @@ def _indicator_table(data: ReportData, rows: Sequence[IndicatorRow], width: floa
     table.setStyle([("FONTNAME", (0, 1), (0, -1), BOLD), ("ALIGN", (3, 1), (3, -1), "CENTER")])
     for index in section_rows:
         table.setStyle(
-            [("SPAN", (0, index), (-1, index)), ("BACKGROUND", (0, index), (-1, index), SECTION_BG)]
+            [
+                ("SPAN", (0, index), (-1, index)),
+                ("BACKGROUND", (0, index), (-1, index), SECTION_BG),
+                # A section's title row never stays alone at the foot of a page.
+                ("NOSPLIT", (0, index), (-1, min(index + 1, len(table_rows) - 1))),
+            ]
         )
     return table
 
@@ -385,7 +511,12 @@ def method(data: ReportData, width: float) -> list[Flowable]:
     if m.gates:
         gates: list[list[object]] = [_heads(data, "col_gate", "col_fires_when", "col_caps")]
         gates += [
-            [cells((g.id, CELL_BOLD), (g.message, CELL)), cell(g.fires_when), cell(g.caps)]
+            # The gate's translated name leads; its id is a reference, not a heading.
+            [
+                cells((g.message or g.id, CELL_BOLD), (g.id, CELL_NOTE)),
+                cell(g.fires_when),
+                cell(g.caps),
+            ]
             for g in m.gates
         ]
         flow.append(_table(gates, [0.45 * width, 0.35 * width, 0.2 * width]))
@@ -431,30 +562,27 @@ def appendix(data: ReportData, width: float) -> list[Flowable]:
 def _appendix_entry(data: ReportData, row: IndicatorRow) -> list[Flowable]:
     """Paragraphs, not a table: notes of any length flow across pages like body text."""
     level = _level_name(data, row.level) if row.scored else data.label("none")
-    facts = [
-        f"{data.label('city_answer')}: {_cut(data, row.label, PDF_NOTE_LIMIT)}",
-        f"{data.label('col_level')}: {level}",
-    ]
+    facts = [f"{data.label('col_level')}{_colon(data)}{level}"]
     if row.evidence:
-        facts.append(f"{data.label('col_evidence')}: {row.evidence}")
+        facts.append(f"{data.label('col_evidence')}{_colon(data)}{row.evidence}")
+    said = data.label("city_answer") + _colon(data)
     flow: list[Flowable] = [
-        cell(f"{row.id} · {_cut(data, row.question, TABLE_TEXT_LIMIT)}", APPX_TITLE),
-        cell(" · ".join(facts), APPX_FACT),
+        cell(f"{row.id} · {_cut(data, row.question, PDF_NOTE_LIMIT)}", APPX_TITLE)
     ]
+    if len(row.label) <= CHUNK:  # the usual short answer shares one paragraph with its facts
+        flow.append(cell(" · ".join([said + row.label, *facts]), APPX_FACT))
+    else:
+        flow += [*_long(data, row.label, APPX_FACT, said), cell(" · ".join(facts), APPX_FACT)]
     if row.flags:
         flow.append(cell(" · ".join(row.flags), APPX_FLAG))
     # A derived city answer carries a contributor's note, printed below with that contributor.
     repeated = row.derived and any(a is not None and a.note == row.note for a in row.contributors)
     if row.note and not repeated:
-        flow.append(
-            cell(f"{data.label('col_note')}: {_cut(data, row.note, PDF_NOTE_LIMIT)}", APPX_FACT)
-        )
+        flow += _long(data, row.note, APPX_FACT, data.label("col_note") + _colon(data))
     if row.rationale:
-        text = f"{data.label('col_rationale')}: {_cut(data, row.rationale, PDF_NOTE_LIMIT)}"
-        flow.append(cell(text, APPX_FACT))
-    source = [x for x in (row.how_set, row.changed_by, row.changed_at) if x]
-    if source:
-        flow.append(cell(" · ".join(source), APPX_META))
+        flow += _long(data, row.rationale, APPX_FACT, data.label("col_rationale") + _colon(data))
+    if row.how_set:
+        flow.append(cell(row.how_set, APPX_META))
     for answer in (a for a in row.contributors if a is not None):
         words = answer.label
         if answer.evidence:
@@ -462,9 +590,7 @@ def _appendix_entry(data: ReportData, row: IndicatorRow) -> list[Flowable]:
         if answer.to_confirm:
             words += f" [{data.label('flag_to_confirm')}]"
         name = _cut(data, answer.name, 200)
-        flow.append(
-            cell(f"{name} · {answer.changed_at}: {_cut(data, words, PDF_NOTE_LIMIT)}", APPX_PERSON)
-        )
+        flow += _long(data, words, APPX_PERSON, f"{name} · {answer.changed_at}{_colon(data)}")
         if answer.note:
-            flow.append(cell(_cut(data, answer.note, PDF_NOTE_LIMIT), APPX_PERSON_NOTE))
+            flow += _long(data, answer.note, APPX_PERSON_NOTE)
     return flow

@@ -5,6 +5,7 @@ Read from the questionnaire and the revisions as they are; nothing is scored her
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -23,6 +24,15 @@ if TYPE_CHECKING:
     from app.reports.build import _Builder
 
 JUDGEMENT_MARK = "product judgement"
+
+
+def source_text(b: _Builder, source: str) -> str:
+    """A threshold's source as written (citations stay as published), with the definition's
+    English "product judgement" mark in the report language."""
+    return _JUDGEMENT.sub(b.t("product_judgement"), source)
+
+
+_JUDGEMENT = re.compile(re.escape(JUDGEMENT_MARK), re.IGNORECASE)
 
 
 def method(b: _Builder) -> Method:
@@ -52,7 +62,9 @@ def method(b: _Builder) -> Method:
         for d in b.q.domains
     )
     judgement = tuple(
-        (ind.id, ind.source) for ind in b.q.indicators if JUDGEMENT_MARK in ind.source.casefold()
+        (ind.id, source_text(b, ind.source))
+        for ind in b.q.indicators
+        if JUDGEMENT_MARK in ind.source.casefold()
     )
     return Method(
         levels=levels,
@@ -83,7 +95,13 @@ def dictionary_row(
         lines.append(f"= {ind.compute}")
     low = "" if ind.minimum is None else bound_text(ind.minimum, b.lang)
     high = "" if ind.maximum is None else bound_text(ind.maximum, b.lang)
-    span = b.t("range_from_to", low=low, high=high) if (low or high) else ""
+    span = ""
+    if low and high:
+        span = b.t("range_from_to", low=low, high=high)
+    elif low:  # open-ended: "at least 0", never "0 to "
+        span = b.t("range_at_least", low=low)
+    elif high:
+        span = b.t("range_at_most", high=high)
     return DictionaryRow(
         domain_id=domain.id,
         section=b.pick(section),
@@ -99,7 +117,7 @@ def dictionary_row(
         level_by=str(ind.level_by),
         options="\n".join(lines),
         relevance=ind.relevance or "",
-        source=ind.source,
+        source=source_text(b, ind.source),
     )
 
 

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 EXCEL_CELL_LIMIT = 32_767
-PDF_NOTE_LIMIT = 3_000
+PDF_NOTE_LIMIT = 20_000  # a text in the PDF appendix; beyond it only the exports have it whole
+WORD_BACKTRACK = 40  # a cut moves back to the last space within this many characters
 
 # Characters no renderer may pass on: C0/C1 controls (tab and newline are handled apart),
 # lone surrogates (not encodable) and the two XML non-characters.
@@ -44,7 +45,11 @@ def truncate(text: str, limit: int, note: str) -> str:
     """`text` cut at `limit` characters with `note` (already formatted) appended when cut."""
     if len(text) <= limit:
         return text
-    return text[:limit] + " " + note
+    kept = text[:limit]
+    space = max(kept.rfind(" "), kept.rfind("\n"))
+    if space > 0 and space >= limit - WORD_BACKTRACK:  # end on a whole word close by
+        kept = kept[:space]
+    return kept.rstrip() + " " + note
 
 
 def para(text: str) -> str:
@@ -81,3 +86,15 @@ def excel_text(text: str, truncated_note: str) -> CellText:
 
 def _utf16_units(text: str) -> int:
     return len(text.encode("utf-16-le", errors="surrogatepass")) // 2
+
+
+# What makes a spreadsheet read a CSV cell as a formula (or, for tab and CR, hide the start).
+_CSV_ACTIVE = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_text(text: str) -> str:
+    """Text for a CSV cell that a spreadsheet never runs: an active first character gets a `'`.
+
+    Only text is prefixed; numbers we write ourselves stay numbers (a negative number is data).
+    """
+    return "'" + text if text.startswith(_CSV_ACTIVE) else text

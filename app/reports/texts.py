@@ -1,656 +1,353 @@
-"""The report's own fixed strings (titles, column headers, method text) in en, es, fr and pt.
+"""The report's own fixed strings (titles, column headers, method text), through gettext.
 
+The English text is written here, marked with `N_` for extraction; es, fr and pt come from the
+gettext catalogues of the domain "reports" (`resources/i18n/<lang>/LC_MESSAGES/reports.po`,
+compiled to `reports.mo`), the same translation system as the window's strings. After changing a
+text here, update the catalogues:
+
+    pybabel extract --no-location --sort-output --omit-header -k N_ -o resources/i18n/reports.pot \
+        app/reports/texts.py
+    pybabel update --no-fuzzy-matching -D reports -i resources/i18n/reports.pot -d resources/i18n
+    (translate the new entries in each reports.po)
+    pybabel compile -D reports -d resources/i18n
+
+A test fails while any message lacks a translation or a compiled catalogue is out of date.
 Questionnaire content (domain names, questions, actions, level definitions) comes translated from
-the definition file; only the words the report itself adds live here. Placeholders use
-`str.format` names, so a translation may move them around.
+the definition file. Placeholders use `str.format` names, so a translation may move them around.
 """
 
 from __future__ import annotations
 
+import gettext
 from collections.abc import Mapping
+from functools import lru_cache
 
 from app.common.i18n import DEFAULT_LANGUAGE, LANGUAGES
+from app.reports.typography import no_break_spaces
 
-# key -> (en, es, fr, pt)
-_TEXTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
-    # --- document and cover
-    "report": (
-        "Readiness report",
-        "Informe de preparación",
-        "Rapport de préparation",
-        "Relatório de prontidão",
-    ),
-    "document_title": (
-        "Readiness report: {city} ({period})",
-        "Informe de preparación: {city} ({period})",
-        "Rapport de préparation : {city} ({period})",
-        "Relatório de prontidão: {city} ({period})",
-    ),
-    "self_assessed": ("Self-assessed", "Autoevaluado", "Auto-évalué", "Autoavaliado"),
-    "self_assessed_note": (
+DOMAIN = "reports"
+
+
+def N_(message: str) -> str:  # noqa: N802 - the gettext marker name pybabel looks for
+    """Marks `message` for extraction; translated when looked up (see `text`)."""
+    return message
+
+
+# key -> English text (or paragraphs), marked for extraction; translations in the catalogues.
+_TEXTS: dict[str, str | tuple[str, ...]] = {
+    "report": N_("Readiness report"),
+    "document_title": N_("Readiness report: {city} ({period})"),
+    "self_assessed": N_("Self-assessed"),
+    "self_assessed_note": N_(
         "These results are self-assessed by the city's technical leads. They have not been "
-        "verified by an external auditor.",
-        "Estos resultados son una autoevaluación de los referentes técnicos de la ciudad. No han "
-        "sido verificados por un auditor externo.",
-        "Ces résultats sont une auto-évaluation des référents techniques de la ville. Ils n'ont "
-        "pas été vérifiés par un auditeur externe.",
-        "Estes resultados são uma autoavaliação dos responsáveis técnicos da cidade. Não foram "
-        "verificados por um auditor externo.",
+        "verified by an external auditor."
     ),
-    "city": ("City", "Ciudad", "Ville", "Cidade"),
-    "country": ("Country", "País", "Pays", "País"),
-    "period": ("Period", "Período", "Période", "Período"),
-    "questionnaire": ("Questionnaire", "Cuestionario", "Questionnaire", "Questionário"),
-    "version": ("Version", "Versión", "Version", "Versão"),
-    "fingerprint": (
-        "Fingerprint (SHA-256)",
-        "Huella (SHA-256)",
-        "Empreinte (SHA-256)",
-        "Impressão digital (SHA-256)",
+    "city": N_("City"),
+    "country": N_("Country"),
+    "period": N_("Period"),
+    "questionnaire": N_("Questionnaire"),
+    "version": N_("Version"),
+    "fingerprint": N_("Fingerprint (SHA-256)"),
+    "status": N_("Status"),
+    "generated": N_("Date of this report"),
+    "assessment_id": N_("Assessment id"),
+    "contributors": N_("Contributors"),
+    "no_contributors": N_("No contributors recorded."),
+    "status_draft": N_("Draft"),
+    "status_in_review": N_("In review"),
+    "status_final": N_("Final"),
+    "not_final_mark": N_("{status}: not final"),
+    "page_of": N_("Page {page} of {pages}"),
+    "summary": N_("Executive summary"),
+    "profile": N_("Domain profile (score 1 to 5)"),
+    "levels_by_domain": N_("Level by domain"),
+    "overall": N_("Overall"),
+    "col_change": N_("Since {period}"),
+    "change_since": N_("Previous round ({period}): {previous}. Change: {change}."),
+    "change_none": N_("no change"),
+    "change_new": N_("not assessed then"),
+    "overall_score": N_("Overall score"),
+    "overall_note": N_("Weighted mean of the domain scores (weights in the method section)."),
+    "bottleneck": N_("Bottleneck"),
+    "bottleneck_note": N_("The weakest domain: {name} (level {level})."),
+    "no_bottleneck": N_("No domain has a level yet."),
+    "priorities": N_("Top priority actions"),
+    "no_priorities": N_("No actions to list yet."),
+    "col_domain": N_("Domain"),
+    "col_name": N_("Name"),
+    "col_level": N_("Level"),
+    "col_level_name": N_("Level name"),
+    "col_score": N_("Score"),
+    "confidence": N_("Data confidence"),
+    "confidence_note": N_(
+        "Shares of the questions asked in each domain (computed and not relevant indicators "
+        "left out). Evidence: how many answers rest on a document, on data (audit, register, "
+        "observation) or on an estimate."
     ),
-    "status": ("Status", "Estado", "Statut", "Situação"),
-    "generated": (
-        "Date of this report",
-        "Fecha de este informe",
-        "Date de ce rapport",
-        "Data deste relatório",
+    "col_answered": N_("Questions answered"),
+    "col_not_measured": N_("Not measured"),
+    "col_evidence_groups": N_("Document · data · estimate"),
+    "col_disagreements": N_("Disagreements"),
+    "all_domains": N_("All domains"),
+    "disagreements_settled": N_("settled by the coordinator: {settled} · unresolved: {unresolved}"),
+    "confidence_sentence_one": N_(
+        "Of the {n} question asked, {answered} answered, {dont_know} don't know, "
+        "{not_measured} not measured."
     ),
-    "assessment_id": (
-        "Assessment id",
-        "Id. de la evaluación",
-        "Id. de l'évaluation",
-        "Id. da avaliação",
+    "confidence_sentence_other": N_(
+        "Of the {n} questions asked, {answered} answered, {dont_know} don't know, "
+        "{not_measured} not measured."
     ),
-    "contributors": ("Contributors", "Participantes", "Contributeurs", "Participantes"),
-    "no_contributors": (
-        "No contributors recorded.",
-        "No hay participantes registrados.",
-        "Aucun contributeur enregistré.",
-        "Nenhum participante registrado.",
+    "disagreements_sentence_one": N_(
+        "{n} question had differing answers from contributors: {settled} settled by the "
+        "coordinator, {unresolved} unresolved (the lowest level counts)."
     ),
-    "status_draft": ("Draft", "Borrador", "Brouillon", "Rascunho"),
-    "status_in_review": ("In review", "En revisión", "En relecture", "Em revisão"),
-    "status_final": ("Final", "Final", "Final", "Final"),
-    "page_of": (
-        "Page {page} of {pages}",
-        "Página {page} de {pages}",
-        "Page {page} sur {pages}",
-        "Página {page} de {pages}",
+    "disagreements_sentence_other": N_(
+        "{n} questions had differing answers from contributors: {settled} settled by the "
+        "coordinator, {unresolved} unresolved (the lowest level counts)."
     ),
-    # --- executive summary
-    "summary": ("Executive summary", "Resumen ejecutivo", "Synthèse", "Resumo executivo"),
-    "profile": (
-        "Domain profile (score 1 to 5)",
-        "Perfil por dominio (puntuación de 1 a 5)",
-        "Profil par domaine (score de 1 à 5)",
-        "Perfil por domínio (pontuação de 1 a 5)",
+    "no_disagreements": N_("Contributors gave no differing answers."),
+    "col_completeness": N_("Completeness"),
+    "col_dont_know": N_("Don't know"),
+    "col_provisional": N_("Provisional"),
+    "col_capped_by": N_("Capped by"),
+    "col_weight": N_("Weight"),
+    "col_indicator": N_("Indicator"),
+    "col_id": N_("Id"),
+    "col_question": N_("Question"),
+    "col_answer": N_("Answer"),
+    "col_answer_code": N_("Answer code"),
+    "col_answer_label": N_("Answer label"),
+    "col_state": N_("State"),
+    "col_note": N_("Note"),
+    "col_evidence": N_("Evidence"),
+    "col_flags": N_("Flags"),
+    "col_disagreement": N_("Unresolved disagreement"),
+    "col_conflict": N_("Sync conflict"),
+    "col_source_of_answer": N_("How the city answer was set"),
+    "col_changed_by": N_("Last changed by"),
+    "col_changed_at": N_("Last changed (UTC)"),
+    "col_rationale": N_("Rationale"),
+    "col_step": N_("Step"),
+    "col_reason": N_("Reason"),
+    "col_current_level": N_("Current level"),
+    "col_target_level": N_("Target level"),
+    "col_action": N_("Action"),
+    "col_when": N_("When (UTC)"),
+    "col_who": N_("Who"),
+    "col_device": N_("Device"),
+    "col_subject": N_("Answer of"),
+    "col_from": N_("From"),
+    "col_to": N_("To"),
+    "col_role": N_("Role"),
+    "col_institution": N_("Institution"),
+    "col_answers": N_("Answers given"),
+    "col_contributor": N_("Contributor"),
+    "col_section": N_("Section"),
+    "col_type": N_("Type"),
+    "col_unit": N_("Unit"),
+    "col_range": N_("Allowed range"),
+    "col_required": N_("Required"),
+    "col_scored": N_("Scored"),
+    "col_core": N_("Core"),
+    "col_level_by": N_("Level from"),
+    "col_options": N_("Options and levels"),
+    "col_relevance": N_("Asked when"),
+    "col_source": N_("Source"),
+    "col_gate": N_("Gate"),
+    "col_fires_when": N_("Fires when"),
+    "col_caps": N_("Caps"),
+    "col_revision": N_("Revision id"),
+    "col_definition": N_("Definition"),
+    "col_changed": N_("Changed (UTC)"),
+    "col_to_confirm": N_("To confirm"),
+    "yes": N_("yes"),
+    "no": N_("no"),
+    "none": N_("—"),
+    "level_n": N_("Level {level}"),
+    "no_level": N_("No level"),
+    "state_answered": N_("Answered"),
+    "state_dont_know": N_("Don't know"),
+    "state_not_applicable": N_("Not applicable"),
+    "state_not_measured": N_("Not measured"),
+    "state_unanswered": N_("Not answered yet"),
+    "state_not_relevant": N_("Skipped (does not apply here)"),
+    "evidence_document": N_("Document"),
+    "evidence_audit": N_("Audit"),
+    "evidence_register": N_("Register"),
+    "evidence_observation": N_("Observation"),
+    "evidence_estimate": N_("Estimate"),
+    "reason_gate": N_("Gate"),
+    "reason_gain": N_("Largest gain"),
+    "flag_disagreement": N_("unresolved disagreement"),
+    "flag_conflict": N_("sync conflict"),
+    "flag_data_gap": N_("data gap"),
+    "flag_constraint": N_("fails a consistency check"),
+    "flag_to_confirm": N_("to confirm"),
+    "how_one": N_("Answered by one contributor: {names}"),
+    "how_agreed": N_("All contributors agreed: {names}"),
+    "how_coordinator": N_("Set by the coordinator {name} on {when}"),
+    "how_coordinator_unnamed": N_("Set by the coordinator on {when}"),
+    "how_disagreement": N_(
+        "Unresolved disagreement: the lowest level counts, the answer of {names}"
     ),
-    "levels_by_domain": (
-        "Level by domain",
-        "Nivel por dominio",
-        "Niveau par domaine",
-        "Nível por domínio",
+    "how_disagreement_unnamed": N_("Unresolved disagreement: the lowest level counts"),
+    "how_computed": N_("Computed from {ids}"),
+    "how_set_one": N_("One contributor"),
+    "how_set_agreed": N_("All contributors agreed"),
+    "how_set_coordinator": N_("Set by the coordinator"),
+    "how_set_disagreement": N_("Unresolved disagreement"),
+    "how_set_computed": N_("Computed"),
+    "subject_city": N_("City answer"),
+    "gate_any": N_("any of {ids} below level {level}"),
+    "gate_all": N_("all of {ids} below level {level}"),
+    "range_from_to": N_("{low} to {high}"),
+    "range_at_least": N_("at least {low}"),
+    "range_at_most": N_("at most {high}"),
+    "domain_level": N_("Level {level}: {name}"),
+    "domain_no_level": N_("No level: no scored answers in this domain yet."),
+    "domain_score": N_("Score {score} of 5"),
+    "completeness_line": N_(
+        "Completeness: {answered} answered, {dont_know} don't know or not measured."
     ),
-    "overall": ("Overall", "Global", "Global", "Global"),
-    "overall_score": ("Overall score", "Puntuación global", "Score global", "Pontuação global"),
-    "overall_note": (
-        "Weighted mean of the domain scores (weights in the method section).",
-        "Media ponderada de las puntuaciones de los dominios (pesos en la sección de método).",
-        "Moyenne pondérée des scores des domaines (pondérations dans la section méthode).",
-        "Média ponderada das pontuações dos domínios (pesos na seção de método).",
+    "provisional_mark": N_("PROVISIONAL"),
+    "provisional_note": N_(
+        "Provisional: fewer than 80% of the indicators are answered, or a gate cannot be "
+        "judged yet."
     ),
-    "bottleneck": ("Bottleneck", "Cuello de botella", "Goulot d'étranglement", "Gargalo"),
-    "bottleneck_note": (
-        "The weakest domain: {name} (level {level}).",
-        "El dominio más débil: {name} (nivel {level}).",
-        "Le domaine le plus faible : {name} (niveau {level}).",
-        "O domínio mais fraco: {name} (nível {level}).",
-    ),
-    "no_bottleneck": (
-        "No domain has a level yet.",
-        "Ningún dominio tiene nivel todavía.",
-        "Aucun domaine n'a encore de niveau.",
-        "Nenhum domínio tem nível ainda.",
-    ),
-    "priorities": (
-        "Top priority actions",
-        "Acciones prioritarias",
-        "Actions prioritaires",
-        "Ações prioritárias",
-    ),
-    "no_priorities": (
-        "No actions to list yet.",
-        "Todavía no hay acciones que mostrar.",
-        "Aucune action à proposer pour l'instant.",
-        "Ainda não há ações a listar.",
-    ),
-    # --- columns
-    "col_domain": ("Domain", "Dominio", "Domaine", "Domínio"),
-    "col_name": ("Name", "Nombre", "Nom", "Nome"),
-    "col_level": ("Level", "Nivel", "Niveau", "Nível"),
-    "col_level_name": ("Level name", "Nombre del nivel", "Nom du niveau", "Nome do nível"),
-    "col_score": ("Score", "Puntuación", "Score", "Pontuação"),
-    "col_completeness": ("Completeness", "Completitud", "Complétude", "Completude"),
-    "col_dont_know": ("Don't know", "No sabe", "Ne sait pas", "Não sabe"),
-    "col_provisional": ("Provisional", "Provisional", "Provisoire", "Provisório"),
-    "col_capped_by": ("Capped by", "Limitado por", "Plafonné par", "Limitado por"),
-    "col_weight": ("Weight", "Peso", "Pondération", "Peso"),
-    "col_indicator": ("Indicator", "Indicador", "Indicateur", "Indicador"),
-    "col_id": ("Id", "Id", "Id", "Id"),
-    "col_question": ("Question", "Pregunta", "Question", "Pergunta"),
-    "col_answer": ("Answer", "Respuesta", "Réponse", "Resposta"),
-    "col_answer_code": (
-        "Answer code",
-        "Código de respuesta",
-        "Code de réponse",
-        "Código da resposta",
-    ),
-    "col_answer_label": (
-        "Answer label",
-        "Texto de la respuesta",
-        "Libellé de la réponse",
-        "Texto da resposta",
-    ),
-    "col_state": ("State", "Estado", "État", "Estado"),
-    "col_note": ("Note", "Nota", "Note", "Nota"),
-    "col_evidence": ("Evidence", "Evidencia", "Justificatif", "Evidência"),
-    "col_flags": ("Flags", "Alertas", "Signalements", "Alertas"),
-    "col_disagreement": (
-        "Unresolved disagreement",
-        "Desacuerdo sin resolver",
-        "Désaccord non résolu",
-        "Divergência não resolvida",
-    ),
-    "col_conflict": (
-        "Sync conflict",
-        "Conflicto de sincronización",
-        "Conflit de synchronisation",
-        "Conflito de sincronização",
-    ),
-    "col_source_of_answer": (
-        "How the city answer was set",
-        "Cómo se fijó la respuesta",
-        "Origine de la réponse",
-        "Como a resposta foi definida",
-    ),
-    "col_changed_by": (
-        "Last changed by",
-        "Último cambio por",
-        "Dernière modification par",
-        "Última alteração por",
-    ),
-    "col_changed_at": (
-        "Last changed (UTC)",
-        "Último cambio (UTC)",
-        "Dernière modification (UTC)",
-        "Última alteração (UTC)",
-    ),
-    "col_rationale": ("Rationale", "Justificación", "Justification", "Justificativa"),
-    "col_step": ("Step", "Paso", "Étape", "Passo"),
-    "col_reason": ("Reason", "Motivo", "Motif", "Motivo"),
-    "col_current_level": ("Current level", "Nivel actual", "Niveau actuel", "Nível atual"),
-    "col_target_level": ("Target level", "Nivel objetivo", "Niveau visé", "Nível alvo"),
-    "col_action": ("Action", "Acción", "Action", "Ação"),
-    "col_when": ("When (UTC)", "Cuándo (UTC)", "Quand (UTC)", "Quando (UTC)"),
-    "col_who": ("Who", "Quién", "Qui", "Quem"),
-    "col_device": ("Device", "Dispositivo", "Appareil", "Dispositivo"),
-    "col_subject": ("Answer of", "Respuesta de", "Réponse de", "Resposta de"),
-    "col_from": ("From", "De", "De", "De"),
-    "col_to": ("To", "A", "À", "Para"),
-    "col_role": ("Role", "Función", "Fonction", "Função"),
-    "col_institution": ("Institution", "Institución", "Établissement", "Instituição"),
-    "col_answers": ("Answers given", "Respuestas dadas", "Réponses données", "Respostas dadas"),
-    "col_contributor": ("Contributor", "Participante", "Contributeur", "Participante"),
-    "col_section": ("Section", "Sección", "Section", "Seção"),
-    "col_type": ("Type", "Tipo", "Type", "Tipo"),
-    "col_unit": ("Unit", "Unidad", "Unité", "Unidade"),
-    "col_range": ("Allowed range", "Rango permitido", "Plage autorisée", "Faixa permitida"),
-    "col_required": ("Required", "Obligatoria", "Obligatoire", "Obrigatória"),
-    "col_scored": ("Scored", "Puntúa", "Noté", "Pontuada"),
-    "col_core": ("Core", "Básico", "Essentiel", "Essencial"),
-    "col_level_by": ("Level from", "Nivel según", "Niveau selon", "Nível segundo"),
-    "col_options": (
-        "Options and levels",
-        "Opciones y niveles",
-        "Options et niveaux",
-        "Opções e níveis",
-    ),
-    "col_relevance": ("Asked when", "Se pregunta si", "Posée si", "Perguntada se"),
-    "col_source": ("Source", "Fuente", "Source", "Fonte"),
-    "col_gate": ("Gate", "Compuerta", "Verrou", "Bloqueio"),
-    "col_fires_when": ("Fires when", "Se activa cuando", "Se déclenche si", "Dispara quando"),
-    "col_caps": ("Caps", "Limita", "Plafonne", "Limita"),
-    "col_revision": ("Revision id", "Id. de la revisión", "Id. de la révision", "Id. da revisão"),
-    "col_definition": ("Definition", "Definición", "Définition", "Definição"),
-    "col_changed": ("Changed (UTC)", "Cambio (UTC)", "Modifié (UTC)", "Alterado (UTC)"),
-    "col_to_confirm": ("To confirm", "Por confirmar", "À confirmer", "A confirmar"),
-    # --- values
-    "yes": ("yes", "sí", "oui", "sim"),
-    "no": ("no", "no", "non", "não"),
-    "none": ("—", "—", "—", "—"),
-    "level_n": ("Level {level}", "Nivel {level}", "Niveau {level}", "Nível {level}"),
-    "no_level": ("No level", "Sin nivel", "Pas de niveau", "Sem nível"),
-    "state_answered": ("Answered", "Respondida", "Répondu", "Respondida"),
-    "state_dont_know": ("Don't know", "No sabe", "Ne sait pas", "Não sabe"),
-    "state_not_applicable": ("Not applicable", "No aplica", "Sans objet", "Não se aplica"),
-    "state_not_measured": ("Not measured", "No medido", "Non mesuré", "Não medido"),
-    "state_unanswered": ("Not answered yet", "Sin responder", "Sans réponse", "Sem resposta"),
-    "state_not_relevant": (
-        "Skipped (does not apply here)",
-        "Omitida (no corresponde)",
-        "Ignorée (ne s'applique pas)",
-        "Omitida (não se aplica)",
-    ),
-    "evidence_document": ("Document", "Documento", "Document", "Documento"),
-    "evidence_audit": ("Audit", "Auditoría", "Audit", "Auditoria"),
-    "evidence_register": ("Register", "Registro", "Registre", "Registro"),
-    "evidence_observation": ("Observation", "Observación", "Observation", "Observação"),
-    "evidence_estimate": ("Estimate", "Estimación", "Estimation", "Estimativa"),
-    "reason_gate": ("Gate", "Compuerta", "Verrou", "Bloqueio"),
-    "reason_gain": ("Largest gain", "Mayor mejora", "Gain le plus fort", "Maior ganho"),
-    "flag_disagreement": (
-        "unresolved disagreement",
-        "desacuerdo sin resolver",
-        "désaccord non résolu",
-        "divergência não resolvida",
-    ),
-    "flag_conflict": (
-        "sync conflict",
-        "conflicto de sincronización",
-        "conflit de synchronisation",
-        "conflito de sincronização",
-    ),
-    "flag_data_gap": ("data gap", "dato faltante", "donnée manquante", "dado ausente"),
-    "flag_constraint": (
-        "fails a consistency check",
-        "no supera un control de coherencia",
-        "échoue à un contrôle de cohérence",
-        "falha num controle de coerência",
-    ),
-    "flag_to_confirm": ("to confirm", "por confirmar", "à confirmer", "a confirmar"),
-    "derived": (
-        "Agreed by the contributors",
-        "Acordada por los participantes",
-        "Commune aux contributeurs",
-        "Acordada pelos participantes",
-    ),
-    "set_by_coordinator": (
-        "Set by the coordinator",
-        "Fijada por el coordinador",
-        "Fixée par le coordinateur",
-        "Definida pelo coordenador",
-    ),
-    "subject_city": (
-        "City answer",
-        "Respuesta de la ciudad",
-        "Réponse de la ville",
-        "Resposta da cidade",
-    ),
-    "gate_any": (
-        "any of {ids} below level {level}",
-        "alguno de {ids} por debajo del nivel {level}",
-        "l'un de {ids} sous le niveau {level}",
-        "algum de {ids} abaixo do nível {level}",
-    ),
-    "gate_all": (
-        "all of {ids} below level {level}",
-        "todos {ids} por debajo del nivel {level}",
-        "tous {ids} sous le niveau {level}",
-        "todos {ids} abaixo do nível {level}",
-    ),
-    "range_from_to": ("{low} to {high}", "{low} a {high}", "{low} à {high}", "{low} a {high}"),
-    # --- domain sections
-    "domain_level": (
-        "Level {level}: {name}",
-        "Nivel {level}: {name}",
-        "Niveau {level} : {name}",
-        "Nível {level}: {name}",
-    ),
-    "domain_no_level": (
-        "No level: no scored answers in this domain yet.",
-        "Sin nivel: este dominio aún no tiene respuestas puntuables.",
-        "Pas de niveau : ce domaine n'a encore aucune réponse notée.",
-        "Sem nível: este domínio ainda não tem respostas pontuáveis.",
-    ),
-    "domain_score": (
-        "Score {score} of 5",
-        "Puntuación {score} de 5",
-        "Score {score} sur 5",
-        "Pontuação {score} de 5",
-    ),
-    "completeness_line": (
-        "Completeness: {answered} answered, {dont_know} don't know or not measured.",
-        "Completitud: {answered} respondidas, {dont_know} «no sabe» o no medidas.",
-        "Complétude : {answered} renseignés, {dont_know} « ne sait pas » ou non mesurés.",
-        "Completude: {answered} respondidas, {dont_know} «não sabe» ou não medidas.",
-    ),
-    "provisional_mark": ("PROVISIONAL", "PROVISIONAL", "PROVISOIRE", "PROVISÓRIO"),
-    "provisional_note": (
-        "Provisional: fewer than 80% of the indicators are answered, or a gate cannot be judged "
-        "yet.",
-        "Provisional: menos del 80 % de los indicadores tienen respuesta, o una compuerta aún no "
-        "puede evaluarse.",
-        "Provisoire : moins de 80 % des indicateurs sont renseignés, ou un verrou ne peut pas "
-        "encore être évalué.",
-        "Provisório: menos de 80% dos indicadores têm resposta, ou um bloqueio ainda não pode ser "
-        "avaliado.",
-    ),
-    "capped_note": (
-        "Capped at level {cap} (the score alone gives level {uncapped}): {message}",
-        "Limitado al nivel {cap} (la puntuación sola daría el nivel {uncapped}): {message}",
-        "Plafonné au niveau {cap} (le score seul donnerait le niveau {uncapped}) : {message}",
-        "Limitado ao nível {cap} (a pontuação sozinha daria o nível {uncapped}): {message}",
-    ),
-    "pending_gate_note": (
-        "Cannot be judged until {ids} is answered: {message}",
-        "No puede evaluarse hasta que se responda {ids}: {message}",
-        "Ne peut être évalué tant que {ids} n'est pas renseigné : {message}",
-        "Não pode ser avaliado até que {ids} seja respondido: {message}",
-    ),
-    "not_capped": (
-        "No gate caps this domain.",
-        "Ninguna compuerta limita este dominio.",
-        "Aucun verrou ne plafonne ce domaine.",
-        "Nenhum bloqueio limita este domínio.",
-    ),
-    "indicators": ("Indicators", "Indicadores", "Indicateurs", "Indicadores"),
-    "path_to_level": (
-        "Path to level {level}",
-        "Camino al nivel {level}",
-        "Chemin vers le niveau {level}",
-        "Caminho para o nível {level}",
-    ),
-    "path_to_next": (
-        "Path to the next level",
-        "Camino al siguiente nivel",
-        "Chemin vers le niveau suivant",
-        "Caminho para o próximo nível",
-    ),
-    "path_top": (
-        "This domain is at the highest level.",
-        "Este dominio está en el nivel más alto.",
-        "Ce domaine est au niveau le plus élevé.",
-        "Este domínio está no nível mais alto.",
-    ),
-    "path_none": (
-        "Answer the indicators of this domain to see its path to the next level.",
-        "Responda los indicadores de este dominio para ver su camino al siguiente nivel.",
-        "Renseignez les indicateurs de ce domaine pour voir son chemin vers le niveau suivant.",
-        "Responda aos indicadores deste domínio para ver o caminho para o próximo nível.",
-    ),
-    "data_gaps": ("Data gaps", "Datos faltantes", "Données manquantes", "Dados ausentes"),
-    "data_gaps_none": (
-        "No data gaps.",
-        "No faltan datos.",
-        "Aucune donnée manquante.",
-        "Nenhum dado ausente.",
-    ),
-    "unanswered_list": (
-        "Not answered yet: {ids}",
-        "Sin responder: {ids}",
-        "Sans réponse : {ids}",
-        "Sem resposta: {ids}",
-    ),
-    # --- method
-    "method": ("Method", "Método", "Méthode", "Método"),
-    "method_levels": (
-        "The five levels",
-        "Los cinco niveles",
-        "Les cinq niveaux",
-        "Os cinco níveis",
-    ),
-    "method_scoring": (
-        "How levels are computed",
-        "Cómo se calculan los niveles",
-        "Calcul des niveaux",
-        "Como os níveis são calculados",
-    ),
+    "capped_note": N_("Capped at level {cap} (the score alone gives level {uncapped}): {message}"),
+    "pending_gate_note": N_("Cannot be judged until {ids} is answered: {message}"),
+    "not_capped": N_("No gate caps this domain."),
+    "indicators": N_("Indicators"),
+    "path_to_level": N_("Path to level {level}"),
+    "path_to_next": N_("Path to the next level"),
+    "path_top": N_("This domain is at the highest level."),
+    "path_none": N_("Answer the indicators of this domain to see its path to the next level."),
+    "data_gaps": N_("Data gaps"),
+    "data_gaps_none": N_("No data gaps."),
+    "unanswered_list": N_("Not answered yet: {ids}"),
+    "method": N_("Method"),
+    "method_levels": N_("The five levels"),
+    "method_scoring": N_("How levels are computed"),
     "method_text": (
-        (
+        N_(
             "Each answer maps to a level from 1 to 5 through the questionnaire's own mapping. "
             '"Don\'t know" and "not measured" count as level 1 and are listed as data gaps; '
-            '"not applicable" and skipped questions are left out; unanswered questions are left '
-            "out of the score and lower completeness.",
-            "A domain's score is the weighted mean of its indicator levels (1.0 to 5.0). Its level "
-            "is the score rounded down, then capped by any gate that fires.",
+            '"not applicable" and skipped questions are left out; unanswered questions are '
+            "left out of the score and lower completeness."
+        ),
+        N_(
+            "A domain's score is the weighted mean of its indicator levels (1.0 to 5.0). Its "
+            "level is the score rounded down, then capped by any gate that fires."
+        ),
+        N_(
             "A gate is a critical rule: when its indicators are below a threshold, it caps the "
             "levels of the domains it names, whatever their score. A gate whose indicators are "
-            "unanswered cannot be judged, and the domains it caps are marked provisional.",
-            "Completeness is the share of applicable indicators with a response. A domain below "
-            "80% is marked provisional wherever it is shown.",
-            "Where contributors disagree and no city answer was set, the lowest of their levels "
-            "counts and the indicator is marked as an unresolved disagreement.",
-            "The path to the next level lists first the gates that block it, then the indicators "
-            "whose improvement raises the domain score most (weight times distance to the next "
-            "level), each with the action from the questionnaire.",
-            "The overall score is the weighted mean of the domain scores; the bottleneck is the "
-            "domain with the lowest level.",
+            "unanswered cannot be judged, and the domains it caps are marked provisional."
         ),
-        (
-            "Cada respuesta corresponde a un nivel de 1 a 5 según la tabla del propio cuestionario. "
-            "«No sabe» y «no medido» cuentan como nivel 1 y se listan como datos faltantes; «no "
-            "aplica» y las preguntas omitidas quedan fuera; las preguntas sin responder no entran "
-            "en la puntuación y reducen la completitud.",
-            "La puntuación de un dominio es la media ponderada de los niveles de sus indicadores "
-            "(de 1,0 a 5,0). Su nivel es la puntuación redondeada hacia abajo y luego limitada por "
-            "las compuertas que se activen.",
-            "Una compuerta es una regla crítica: cuando sus indicadores están por debajo de un "
-            "umbral, limita el nivel de los dominios que nombra, sea cual sea su puntuación. Una "
-            "compuerta cuyos indicadores no tienen respuesta no puede evaluarse y los dominios que "
-            "limita se marcan como provisionales.",
-            "La completitud es la proporción de indicadores aplicables con respuesta. Un dominio "
-            "por debajo del 80 % se marca como provisional en todas partes.",
-            "Cuando los participantes no coinciden y no se fijó una respuesta de la ciudad, cuenta "
-            "el nivel más bajo y el indicador se marca como desacuerdo sin resolver.",
-            "El camino al siguiente nivel muestra primero las compuertas que lo bloquean y luego "
-            "los indicadores cuya mejora más eleva la puntuación del dominio (peso por distancia al "
-            "siguiente nivel), cada uno con la acción del cuestionario.",
-            "La puntuación global es la media ponderada de las puntuaciones de los dominios; el "
-            "cuello de botella es el dominio con el nivel más bajo.",
+        N_(
+            "Completeness is the share of applicable indicators with a response. A domain "
+            "below 80% is marked provisional wherever it is shown."
         ),
-        (
-            "Chaque réponse correspond à un niveau de 1 à 5 selon la grille du questionnaire. "
-            "« Ne sait pas » et « non mesuré » comptent comme niveau 1 et sont listés comme données "
-            "manquantes ; « sans objet » et les questions ignorées sont exclus ; les questions sans "
-            "réponse sont exclues du score et réduisent la complétude.",
-            "Le score d'un domaine est la moyenne pondérée des niveaux de ses indicateurs (de 1,0 à "
-            "5,0). Son niveau est le score arrondi à l'entier inférieur, puis plafonné par les "
-            "verrous déclenchés.",
-            "Un verrou est une règle critique : lorsque ses indicateurs sont sous un seuil, il "
-            "plafonne le niveau des domaines qu'il désigne, quel que soit leur score. Un verrou "
-            "dont les indicateurs sont sans réponse ne peut pas être évalué et les domaines qu'il "
-            "plafonne sont marqués provisoires.",
-            "La complétude est la part des indicateurs applicables ayant une réponse. Un domaine "
-            "sous 80 % est marqué provisoire partout où il apparaît.",
-            "Lorsque les contributeurs divergent et qu'aucune réponse de la ville n'a été fixée, le "
-            "niveau le plus bas compte et l'indicateur est signalé comme désaccord non résolu.",
-            "Le chemin vers le niveau suivant liste d'abord les verrous qui le bloquent, puis les "
-            "indicateurs dont l'amélioration augmente le plus le score du domaine (pondération "
-            "multipliée par l'écart au niveau suivant), chacun avec l'action du questionnaire.",
-            "Le score global est la moyenne pondérée des scores des domaines ; le goulot "
-            "d'étranglement est le domaine de plus faible niveau.",
+        N_(
+            "Where contributors disagree and no city answer was set, the lowest of their "
+            "levels counts and the indicator is marked as an unresolved disagreement."
         ),
-        (
-            "Cada resposta corresponde a um nível de 1 a 5 segundo a tabela do próprio "
-            "questionário. «Não sabe» e «não medido» contam como nível 1 e são listados como dados "
-            "ausentes; «não se aplica» e perguntas omitidas ficam de fora; perguntas sem resposta "
-            "não entram na pontuação e reduzem a completude.",
-            "A pontuação de um domínio é a média ponderada dos níveis dos seus indicadores (de 1,0 "
-            "a 5,0). O nível é a pontuação arredondada para baixo e depois limitada pelos "
-            "bloqueios acionados.",
-            "Um bloqueio é uma regra crítica: quando seus indicadores estão abaixo de um limiar, "
-            "ele limita o nível dos domínios que indica, seja qual for a pontuação. Um bloqueio "
-            "cujos indicadores não têm resposta não pode ser avaliado, e os domínios que ele limita "
-            "são marcados como provisórios.",
-            "A completude é a proporção de indicadores aplicáveis com resposta. Um domínio abaixo "
-            "de 80% é marcado como provisório em todos os lugares.",
-            "Quando os participantes divergem e nenhuma resposta da cidade foi definida, conta o "
-            "nível mais baixo e o indicador é marcado como divergência não resolvida.",
-            "O caminho para o próximo nível lista primeiro os bloqueios que o impedem e depois os "
-            "indicadores cuja melhoria mais eleva a pontuação do domínio (peso vezes a distância "
-            "ao próximo nível), cada um com a ação do questionário.",
-            "A pontuação global é a média ponderada das pontuações dos domínios; o gargalo é o "
-            "domínio com o nível mais baixo.",
+        N_(
+            "The path to the next level lists first the gates that block it, then the "
+            "indicators whose improvement raises the domain score most (weight times distance "
+            "to the next level), each with the action from the questionnaire."
+        ),
+        N_(
+            "The overall score is the weighted mean of the domain scores; the bottleneck is "
+            "the domain with the lowest level."
         ),
     ),
-    "method_gates": ("Gates", "Compuertas", "Verrous", "Bloqueios"),
-    "method_no_gates": (
-        "This questionnaire has no gates.",
-        "Este cuestionario no tiene compuertas.",
-        "Ce questionnaire n'a pas de verrou.",
-        "Este questionário não tem bloqueios.",
-    ),
-    "method_weights": (
-        "Domain weights",
-        "Pesos de los dominios",
-        "Pondération des domaines",
-        "Pesos dos domínios",
-    ),
-    "method_judgement": (
-        "Thresholds set by judgement",
-        "Umbrales fijados por criterio propio",
-        "Seuils fixés par jugement",
-        "Limiares definidos por julgamento",
-    ),
-    "judgement_note": (
+    "method_gates": N_("Gates"),
+    "method_no_gates": N_("This questionnaire has no gates."),
+    "method_weights": N_("Domain weights"),
+    "product_judgement": N_("product judgement"),
+    "method_judgement": N_("Thresholds set by judgement"),
+    "judgement_note": N_(
         'Thresholds whose source ends with "(product judgement)" are this product\'s own '
-        "judgement where published benchmarks are missing or could not be verified; read them as "
-        "reasonable targets, not as standards.",
-        'Los umbrales cuya fuente termina en "(product judgement)" son criterio propio de este '
-        "producto cuando faltan referencias publicadas o no pudieron verificarse; deben leerse "
-        "como metas razonables, no como estándares.",
-        'Les seuils dont la source se termine par "(product judgement)" relèvent du jugement '
-        "propre à ce produit lorsque les références publiées manquent ou n'ont pu être vérifiées ; "
-        "ce sont des cibles raisonnables, pas des normes.",
-        'Os limiares cuja fonte termina em "(product judgement)" são julgamento próprio deste '
-        "produto quando faltam referências publicadas ou não foi possível verificá-las; devem ser "
-        "lidos como metas razoáveis, não como padrões.",
+        "judgement where published benchmarks are missing or could not be verified; read them "
+        "as reasonable targets, not as standards."
     ),
-    "fonts_note": (
+    "fonts_note": N_(
         "Characters that the report's font cannot draw (some scripts and symbols) appear as "
-        "boxes in this PDF; the Excel export keeps every text exactly.",
-        "Los caracteres que la fuente del informe no puede dibujar (algunas escrituras y "
-        "símbolos) aparecen como recuadros en este PDF; la exportación a Excel conserva todos "
-        "los textos exactos.",
-        "Les caractères que la police du rapport ne sait pas dessiner (certaines écritures et "
-        "symboles) apparaissent comme des carrés dans ce PDF ; l'export Excel conserve tous les "
-        "textes à l'identique.",
-        "Os caracteres que a fonte do relatório não consegue desenhar (algumas escritas e "
-        "símbolos) aparecem como quadrados neste PDF; a exportação para Excel mantém todos os "
-        "textos exatos.",
+        "boxes in this PDF; the Excel export keeps every text exactly."
     ),
-    # --- appendix
-    "appendix": (
-        "Appendix: every answer",
-        "Anexo: todas las respuestas",
-        "Annexe : toutes les réponses",
-        "Anexo: todas as respostas",
+    "appendix": N_("Appendix: every answer"),
+    "appendix_intro": N_(
+        "Every indicator with the city answer, its note and evidence, and each contributor's "
+        "own answer. Unresolved disagreements and sync conflicts are marked."
     ),
-    "appendix_intro": (
-        "Every indicator with the city answer, its note and evidence, and each contributor's own "
-        "answer. Unresolved disagreements and sync conflicts are marked.",
-        "Cada indicador con la respuesta de la ciudad, su nota y evidencia, y la respuesta de "
-        "cada participante. Se marcan los desacuerdos sin resolver y los conflictos de "
-        "sincronización.",
-        "Chaque indicateur avec la réponse de la ville, sa note et son justificatif, et la "
-        "réponse de chaque contributeur. Les désaccords non résolus et les conflits de "
-        "synchronisation sont signalés.",
-        "Cada indicador com a resposta da cidade, sua nota e evidência, e a resposta de cada "
-        "participante. Divergências não resolvidas e conflitos de sincronização são marcados.",
+    "city_answer": N_("City answer"),
+    "contributor_answers": N_("Contributors' answers"),
+    "no_contributor_answers": N_("No contributor has answered."),
+    "truncated_pdf": N_("(truncated, {n} characters; full text in the appendix)"),
+    "truncated_pdf_export": N_(
+        "(truncated, {n} characters; full text in the Excel and CSV exports)"
     ),
-    "city_answer": (
-        "City answer",
-        "Respuesta de la ciudad",
-        "Réponse de la ville",
-        "Resposta da cidade",
-    ),
-    "contributor_answers": (
-        "Contributors' answers",
-        "Respuestas de los participantes",
-        "Réponses des contributeurs",
-        "Respostas dos participantes",
-    ),
-    "no_contributor_answers": (
-        "No contributor has answered.",
-        "Ningún participante respondió.",
-        "Aucun contributeur n'a répondu.",
-        "Nenhum participante respondeu.",
-    ),
-    "truncated_pdf": (
-        "(truncated, {n} characters; full text in the Excel export)",
-        "(truncado, {n} caracteres; texto completo en la exportación a Excel)",
-        "(tronqué, {n} caractères ; texte complet dans l'export Excel)",
-        "(truncado, {n} caracteres; texto completo na exportação para Excel)",
-    ),
-    # --- Excel
-    "sheet_summary": ("Summary", "Resumen", "Synthèse", "Resumo"),
-    "sheet_answers": ("Answers", "Respuestas", "Réponses", "Respostas"),
-    "sheet_path": (
-        "Path to next level",
-        "Camino al siguiente nivel",
-        "Chemin niveau suivant",
-        "Caminho próximo nível",
-    ),
-    "sheet_dictionary": (
-        "Data dictionary",
-        "Diccionario de datos",
-        "Dictionnaire de données",
-        "Dicionário de dados",
-    ),
-    "sheet_audit": (
-        "Audit trail",
-        "Historial de cambios",
-        "Historique des modifications",
-        "Histórico de alterações",
-    ),
-    "sheet_contributors": ("Contributors", "Participantes", "Contributeurs", "Participantes"),
-    "truncated_cell": (
-        " … [truncated: {n} characters in total]",
-        " … [truncado: {n} caracteres en total]",
-        " … [tronqué : {n} caractères au total]",
-        " … [truncado: {n} caracteres no total]",
-    ),
-    "truncated_sheet_note": (
+    "sheet_summary": N_("Summary"),
+    "sheet_answers": N_("Answers"),
+    "sheet_path": N_("Path to next level"),
+    "sheet_dictionary": N_("Data dictionary"),
+    "sheet_audit": N_("Audit trail"),
+    "sheet_contributors": N_("Contributors"),
+    "truncated_cell": N_(" … [truncated: {n} characters in total]"),
+    "truncated_sheet_note": N_(
         "Some texts on this sheet exceed Excel's limit of 32,767 characters per cell and were "
-        'truncated where marked "[truncated".',
-        "Algunos textos de esta hoja superan el límite de Excel de 32 767 caracteres por celda y "
-        'se truncaron donde dice "[truncado".',
-        "Certains textes de cette feuille dépassent la limite Excel de 32 767 caractères par "
-        'cellule et ont été tronqués là où figure "[tronqué".',
-        "Alguns textos desta planilha excedem o limite do Excel de 32.767 caracteres por célula e "
-        'foram truncados onde aparece "[truncado".',
+        'truncated where marked "[truncated"; the CSV export (readiness report --csv) and the '
+        "appendix of the PDF report keep the full text."
     ),
-    "control_sheet_note": (
-        "Control characters that Excel cannot store were replaced by markers such as [U+0001].",
-        "Los caracteres de control que Excel no admite se sustituyeron por marcas como [U+0001].",
-        "Les caractères de contrôle qu'Excel ne peut pas stocker ont été remplacés par des "
-        "marques comme [U+0001].",
-        "Os caracteres de controle que o Excel não aceita foram substituídos por marcas como "
-        "[U+0001].",
+    "control_sheet_note": N_(
+        "Control characters that Excel cannot store were replaced by markers such as [U+0001]."
     ),
-    "chart_title": (
-        "Domain scores (1 to 5)",
-        "Puntuación por dominio (1 a 5)",
-        "Scores par domaine (1 à 5)",
-        "Pontuação por domínio (1 a 5)",
+    "chart_alt": N_(
+        "Radar chart of the domain scores on a scale of 1 to 5: {values}. The table below "
+        "gives the same figures with the levels."
     ),
+    "chart_title": N_("Domain scores (1 to 5)"),
 }
 
-_INDEX = {lang: i for i, lang in enumerate(LANGUAGES)}
+
+@lru_cache(maxsize=len(LANGUAGES))
+def catalogue(lang: str) -> gettext.NullTranslations:
+    """The compiled catalogue of `lang` (English: none, the texts above are English)."""
+    if lang not in LANGUAGES or lang == DEFAULT_LANGUAGE:
+        return gettext.NullTranslations()
+    from app.common.paths import resources_dir
+
+    # A missing catalogue is a broken installation: fail loudly rather than print English.
+    return gettext.translation(DOMAIN, resources_dir() / "i18n", languages=[lang])
+
+
+def _translate(message: str, lang: str) -> str:
+    return no_break_spaces(catalogue(lang).gettext(message), lang)
 
 
 def text(key: str, lang: str) -> str:
     """One fixed string in `lang` (English when the language is unknown)."""
-    value = _TEXTS[key][_INDEX.get(lang, _INDEX[DEFAULT_LANGUAGE])]
+    value = _TEXTS[key]
     if isinstance(value, tuple):
-        return "\n\n".join(value)
-    return value
+        return "\n\n".join(_translate(p, lang) for p in value)
+    return _translate(value, lang)
 
 
 def paragraphs(key: str, lang: str) -> tuple[str, ...]:
     """A fixed text made of several paragraphs (the method section)."""
-    value = _TEXTS[key][_INDEX.get(lang, _INDEX[DEFAULT_LANGUAGE])]
-    return value if isinstance(value, tuple) else (value,)
+    value = _TEXTS[key]
+    found = value if isinstance(value, tuple) else (value,)
+    return tuple(_translate(p, lang) for p in found)
+
+
+def plural(key: str, count: float, lang: str) -> str:
+    """The form of `key` for `count` in `lang` (`key_one` or `key_other`, CLDR categories)."""
+    from app.common.numbers import plural_category
+
+    category = plural_category(count, lang)
+    return text(f"{key}_{category}" if f"{key}_{category}" in _TEXTS else f"{key}_other", lang)
 
 
 def labels(lang: str) -> Mapping[str, str]:
@@ -660,3 +357,11 @@ def labels(lang: str) -> Mapping[str, str]:
 
 def keys() -> tuple[str, ...]:
     return tuple(_TEXTS)
+
+
+def messages() -> tuple[str, ...]:
+    """Every English message, as the catalogues know them (paragraphs one by one)."""
+    found: list[str] = []
+    for value in _TEXTS.values():
+        found += value if isinstance(value, tuple) else (value,)
+    return tuple(found)

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from app.common.i18n import DECIMAL_COMMA, format_number, pick
+from app.common.i18n import pick
+from app.common.numbers import format_number, format_percent, with_percent
 from app.domain import Answer, AnswerState, AnswerType, AnswerValue, Indicator
 from app.reports.data import RawValue
+
+SCORE_DECIMALS = 2  # as the JSON output (app.scoring.json): the same score reads the same
 
 
 def raw_value(value: AnswerValue) -> RawValue:
@@ -26,24 +29,20 @@ def value_text(indicator: Indicator, value: AnswerValue, lang: str) -> str:
         return str(value).lower()
     if isinstance(value, int | float):
         text = number_text(value, lang, indicator.decimals)
-        if indicator.type is AnswerType.PERCENT:
-            return text + ("\u00a0%" if lang in ("es", "fr") else "%")
-        unit = pick(indicator.unit, lang)
-        return f"{text} {unit}" if unit else text
+        unit = pick(indicator.unit, lang).strip()
+        if indicator.type is AnswerType.PERCENT or unit == "%":
+            return with_percent(text, lang)
+        return f"{text}\u00a0{unit}" if unit else text  # the unit stays with its number
     if indicator.type.is_choice:
         return _option_label(indicator, value, lang)
     return value
 
 
 def number_text(value: float, lang: str, decimals: int | None = None) -> str:
-    """A number without exponent notation, with the language's decimal separator."""
-    if isinstance(value, int):
-        return str(value)
-    if decimals is None:
-        text = f"{value:.4f}".rstrip("0").rstrip(".")
-    else:
-        text = f"{value:.{decimals}f}"
-    return text.replace(".", ",") if lang in DECIMAL_COMMA else text
+    """A number for people: no exponent, the language's separators (`app.common.numbers`)."""
+    if isinstance(value, int) or decimals is not None:
+        return format_number(value, lang, decimals)
+    return format_number(round(value, 4), lang)
 
 
 def _option_label(indicator: Indicator, code: str, lang: str) -> str:
@@ -73,12 +72,11 @@ def evidence_label(evidence: str | None, labels: Mapping[str, str]) -> str:
 def score_text(score: float | None, lang: str, labels: Mapping[str, str]) -> str:
     if score is None:
         return labels["none"]
-    return format_number(round(score, 1), lang, 1)
+    return format_number(score, lang, SCORE_DECIMALS)
 
 
 def percent_text(share: float, lang: str) -> str:
-    number = round(share * 100)
-    return f"{number}\u00a0%" if lang in ("es", "fr") else f"{number}%"
+    return format_percent(share, lang)
 
 
 def weight_text(weight: float, lang: str) -> str:

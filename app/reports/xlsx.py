@@ -1,4 +1,8 @@
-"""The Excel export: `ReportData` -> a workbook of six sheets, written with openpyxl.
+"""The Excel export: `ReportData` -> a workbook, written with openpyxl.
+
+Six sheets for people (a localised title in row 1, the header in row 2), then the tidy tables for
+merging across cities (`tidy.py`, written by `xlsx_tidy.py`). Sheet names are stable codes in
+every language, so formulas and scripts that refer to a sheet work on any city's workbook.
 
 Every user string is written as a text cell (never a formula, whatever it starts with); control
 characters that Excel cannot store are replaced by visible `[U+0001]` markers, and text over the
@@ -17,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app import __version__
@@ -24,15 +29,18 @@ from app.common.fileio import atomic_write
 from app.reports.data import RawValue, ReportData
 from app.reports.safe import excel_text
 
-HEADER_FONT = Font(bold=True)
+# Set explicitly: a workbook opened where the default font differs still reads the same.
+HEADER_FONT = Font(name="Calibri", size=11, bold=True)
+TITLE_FONT = Font(name="Calibri", size=14, bold=True)
 HEADER_FILL = PatternFill("solid", fgColor="E4E7EB")
 NOTE_FONT = Font(italic=True, color="B42318")
 WRAP = Alignment(wrap_text=True, vertical="top")
 TOP = Alignment(vertical="top")
-SCORE = "0.0"
+SCORE = "0.00"  # as many decimals as the PDF and the JSON output
 SHARE = "0%"
 WEIGHT = "0.##"
 MAX_WIDTH = 60
+HEADER_ROW = 2  # row 1 holds the sheet's title in the report language
 
 
 @dataclass
@@ -50,19 +58,22 @@ class SheetWriter:
     ws: Worksheet
     data: ReportData
     columns: list[Column]
+    title: str = ""  # the sheet's localised title, row 1
+    frozen_columns: int = 1  # the id columns that stay in view when scrolling right
     row: int = 1
     truncated: bool = False
     marked: bool = False
     extra_notes: list[str] = field(default_factory=list)
 
     def header(self) -> None:
+        self.text(1, 1, self.title).font = TITLE_FONT
         for index, column in enumerate(self.columns, 1):
-            cell = self.text(1, index, column.header)
+            cell = self.text(HEADER_ROW, index, column.header)
             cell.font = HEADER_FONT
             cell.fill = HEADER_FILL
             cell.alignment = WRAP
             self.ws.column_dimensions[get_column_letter(index)].width = column.width
-        self.row = 1
+        self.row = HEADER_ROW
 
     def text(self, row: int, col: int, value: str) -> Any:
         safe = excel_text(value, self.data.labels["truncated_cell"])
@@ -93,9 +104,10 @@ class SheetWriter:
 
     def finish(self, filter_rows: bool = True) -> None:
         last = get_column_letter(len(self.columns))
-        self.ws.freeze_panes = "A2"
+        self.ws.freeze_panes = f"{get_column_letter(self.frozen_columns + 1)}{HEADER_ROW + 1}"
         if filter_rows:
-            self.ws.auto_filter.ref = f"A1:{last}{max(self.row, 1)}"
+            self.ws.auto_filter.ref = f"A{HEADER_ROW}:{last}{max(self.row, HEADER_ROW)}"
+        print_setup(self.ws, sum(c.width for c in self.columns) > 150, HEADER_ROW)
         notes = list(self.extra_notes)
         if self.truncated:
             notes.append(self.data.labels["truncated_sheet_note"])
@@ -119,15 +131,20 @@ def render_xlsx(data: ReportData, out: BinaryIO) -> None:
     wb.properties.creator = f"Readiness {__version__}"
     wb.properties.language = data.lang
     wb.properties.keywords = data.cover.self_assessed
+    from app.reports.tidy import tables
+    from app.reports.xlsx_tidy import write_table
+
     summary = wb.active
     assert summary is not None
-    summary.title = _title(data, "sheet_summary")
+    summary.title = "summary"
     sheets.summary(summary, data)
-    sheets.answers(wb.create_sheet(_title(data, "sheet_answers")), data)
-    sheets.path(wb.create_sheet(_title(data, "sheet_path")), data)
-    sheets.dictionary(wb.create_sheet(_title(data, "sheet_dictionary")), data)
-    sheets.audit(wb.create_sheet(_title(data, "sheet_audit")), data)
-    sheets.contributors(wb.create_sheet(_title(data, "sheet_contributors")), data)
+    sheets.answers(wb.create_sheet("answers"), data)
+    sheets.path(wb.create_sheet("path"), data)
+    sheets.dictionary(wb.create_sheet("dictionary"), data)
+    sheets.audit(wb.create_sheet("audit"), data)
+    sheets.contributors(wb.create_sheet("contributors"), data)
+    for table in tables(data):
+        write_table(wb.create_sheet(table.name), table, data)
     wb.save(out)
 
 
@@ -138,9 +155,10 @@ def write_xlsx(data: ReportData, path: str | os.PathLike[str]) -> Path:
     return Path(path)
 
 
-def _title(data: ReportData, key: str) -> str:
-    # Sheet names: at most 31 characters, none of []:*?/\
-    name = data.labels[key]
-    for char in "[]:*?/\\":
-        name = name.replace(char, " ")
-    return name[:31]
+def print_setup(ws: Worksheet, wide: bool, header_row: int) -> None:
+    """Print on whole pages across: fit to the page width, repeat the header, landscape if wide."""
+    ws.page_setup.orientation = "landscape" if wide else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0  # as many pages down as needed
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.print_title_rows = f"{header_row}:{header_row}"

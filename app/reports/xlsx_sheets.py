@@ -7,7 +7,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from app.reports.data import RawValue, ReportData
-from app.reports.xlsx import HEADER_FONT, SCORE, SHARE, WEIGHT, Column, SheetWriter
+from app.reports.xlsx import HEADER_FONT, HEADER_ROW, SCORE, SHARE, WEIGHT, Column, SheetWriter
 
 
 def summary(ws: Worksheet, data: ReportData) -> None:
@@ -27,6 +27,7 @@ def summary(ws: Worksheet, data: ReportData) -> None:
             Column(L["col_capped_by"], 16),
             Column(L["col_weight"], 9, number_format=WEIGHT),
         ],
+        title=L["sheet_summary"],
     )
     sheet.header()
     for d in data.summary.domains:
@@ -45,7 +46,7 @@ def summary(ws: Worksheet, data: ReportData) -> None:
             ]
         )
     last_domain_row = sheet.row
-    ws.auto_filter.ref = f"A1:{get_column_letter(len(sheet.columns))}{last_domain_row}"
+    ws.auto_filter.ref = f"A{HEADER_ROW}:{get_column_letter(len(sheet.columns))}{last_domain_row}"
     s = data.summary
     bottleneck = next((d for d in s.domains if d.id == s.bottleneck_id), None)
     sheet.row += 1
@@ -81,7 +82,7 @@ def summary(ws: Worksheet, data: ReportData) -> None:
 
 
 def _chart(ws: Worksheet, data: ReportData, last_row: int) -> None:
-    count = last_row - 1
+    count = last_row - HEADER_ROW
     if count < 1:
         return
     chart: RadarChart | BarChart
@@ -92,14 +93,16 @@ def _chart(ws: Worksheet, data: ReportData, last_row: int) -> None:
         chart = BarChart()
         chart.type = "bar"
     chart.title = data.labels["chart_title"]
-    chart.y_axis.scaling.min = 0
+    chart.y_axis.scaling.min = 1  # levels and scores run from 1 to 5
     chart.y_axis.scaling.max = 5
     chart.y_axis.majorUnit = 1
     chart.y_axis.delete = False
     chart.x_axis.delete = False
     chart.legend = None
-    chart.add_data(Reference(ws, min_col=5, min_row=1, max_row=last_row), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=last_row))
+    chart.add_data(
+        Reference(ws, min_col=5, min_row=HEADER_ROW, max_row=last_row), titles_from_data=True
+    )
+    chart.set_categories(Reference(ws, min_col=1, min_row=HEADER_ROW + 1, max_row=last_row))
     chart.height, chart.width = 9, 12
     ws.add_chart(chart, "L2")
 
@@ -127,7 +130,7 @@ def answers(ws: Worksheet, data: ReportData) -> None:
     for person in data.contributors:
         columns.append(Column(person.name, 24, wrap=True))
         columns.append(Column(f"{person.name}: {L['col_note']}", 30, wrap=True))
-    sheet = SheetWriter(ws, data, columns)
+    sheet = SheetWriter(ws, data, columns, title=L["sheet_answers"], frozen_columns=2)
     sheet.header()
     for r in data.answers:
         values: list[RawValue | bool] = [
@@ -175,6 +178,7 @@ def path(ws: Worksheet, data: ReportData) -> None:
             Column(L["col_current_level"], 10, number_format="0"),
             Column(L["col_action"], 60, wrap=True),
         ],
+        title=L["sheet_path"],
     )
     sheet.header()
     for section in data.domains:
@@ -233,6 +237,7 @@ def dictionary(ws: Worksheet, data: ReportData) -> None:
             Column(L["col_relevance"], 24, wrap=True),
             Column(L["col_source"], 40, wrap=True),
         ],
+        title=L["sheet_dictionary"],
     )
     sheet.header()
     for r in data.dictionary:
@@ -276,6 +281,7 @@ def audit(ws: Worksheet, data: ReportData) -> None:
             Column(L["col_rationale"], 30, wrap=True),
             Column(L["col_revision"], 38),
         ],
+        title=L["sheet_audit"],
     )
     sheet.header()
     for r in data.audit:
@@ -310,6 +316,7 @@ def contributors(ws: Worksheet, data: ReportData) -> None:
             Column(L["col_answers"], 12, number_format="0"),
             Column(L["col_id"], 38),
         ],
+        title=L["sheet_contributors"],
     )
     sheet.header()
     for p in data.contributors:

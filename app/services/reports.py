@@ -1,6 +1,6 @@
-"""Exporting an assessment as the PDF report and/or the Excel workbook.
+"""Exporting an assessment as the PDF report, the Excel workbook and/or the tidy CSV tables.
 
-Both files are rendered in memory first and written only when every requested rendering worked
+Every file is rendered in memory first and written only when every requested rendering worked
 (each through `atomic_write`), so a failure or a cancel never leaves a half-written or stray file.
 Runs off the GUI thread: `progress(fraction, message)` reports steps, `cancel()` returning True
 stops before anything is written.
@@ -30,13 +30,14 @@ def export_report(
     lang: str | None = None,
     progress: Progress | None = None,
     cancel: Cancel | None = None,
+    csv_dir: str | os.PathLike[str] | None = None,
 ) -> list[Path]:
-    """Write the requested files for one assessment; returns their paths (PDF first)."""
+    """Write the requested files for one assessment; returns their paths (PDF, XLSX, CSV)."""
     from app.reports import ReportCancelled
     from app.reports.build import build_report
     from app.services.assessments import load_snapshot
 
-    targets = _targets(pdf, xlsx)
+    targets = _targets(pdf, xlsx, csv_dir)
     if lang is not None:
         check_language(lang)
 
@@ -47,7 +48,10 @@ def export_report(
             progress(fraction, message)
 
     step(0.0, "Reading the assessment")
-    data = build_report(load_snapshot(ws, assessment_id), lang)
+    snapshot = load_snapshot(ws, assessment_id)
+    data = build_report(
+        snapshot, lang, round_of(ws, assessment_id), previous_round(ws, snapshot.header)
+    )
     rendered: list[tuple[Path, bytes]] = []
     if pdf is not None:
         step(0.15, "Writing the PDF report")
@@ -62,7 +66,12 @@ def export_report(
 
         buffer = io.BytesIO()
         render_xlsx(data, buffer)
-        rendered.append((targets[-1], buffer.getvalue()))
+        rendered.append((Path(xlsx), buffer.getvalue()))
+    if csv_dir is not None:
+        step(0.9, "Writing the CSV tables")
+        from app.reports.csv_export import csv_files
+
+        rendered += [(Path(csv_dir) / name, content) for name, content in csv_files(data)]
     step(0.95, "Saving the files")
     for path, content in rendered:
         with atomic_write(path) as handle:
@@ -72,10 +81,46 @@ def export_report(
     return [path for path, _content in rendered]
 
 
-def _targets(pdf: str | os.PathLike[str] | None, xlsx: str | os.PathLike[str] | None) -> list[Path]:
+def previous_round(ws: Any, header: Any) -> Any:
+    """The previous round's snapshot (no history needed), or None when there is none here."""
+    from app.services.assessments import load_snapshot
+    from app.storage import assessments_repo
+
+    previous_id = header.previous_assessment_id
+    if not previous_id:
+        return None
+    with ws.read() as conn:
+        if assessments_repo.get_assessment(conn, previous_id) is None:
+            return None  # the earlier round lives in another workspace
+    return load_snapshot(ws, previous_id, with_revisions=False)
+
+
+def round_of(ws: Any, assessment_id: str) -> int:
+    """Which round of its city the assessment is: 1 + the number of previous rounds."""
+    from app.services.assessments import require_assessment
+    from app.storage import assessments_repo
+
+    seen = {assessment_id}
+    with ws.read() as conn:
+        record = require_assessment(conn, assessment_id)
+        while record.previous_assessment_id and record.previous_assessment_id not in seen:
+            seen.add(record.previous_assessment_id)
+            record = assessments_repo.get_assessment(conn, record.previous_assessment_id)
+            if record is None:  # the earlier round is not in this workspace: count what we know
+                break
+    return len(seen)
+
+
+def _targets(
+    pdf: str | os.PathLike[str] | None,
+    xlsx: str | os.PathLike[str] | None,
+    csv_dir: str | os.PathLike[str] | None = None,
+) -> list[Path]:
     """The output paths, checked before any work starts."""
-    if pdf is None and xlsx is None:
-        raise ValidationError("give a PDF file, an Excel file, or both")
+    if pdf is None and xlsx is None and csv_dir is None:
+        raise ValidationError("give a PDF file, an Excel file, a CSV folder, or several")
+    if csv_dir is not None and not Path(csv_dir).is_dir():
+        raise UserError(f"{csv_dir}: is not a folder; give an existing folder for the CSV files")
     paths = [Path(p) for p in (pdf, xlsx) if p is not None]
     if len(paths) == 2 and paths[0].absolute() == paths[1].absolute():
         raise ValidationError(f"{paths[0]}: the PDF and the Excel file need different names")

@@ -209,11 +209,13 @@ class AssessmentActions(QObject):
         if loaded is None:
             return
         indicator = loaded.snapshot.questionnaire.indicator(indicator_id)
+        city = loaded.snapshot.answers.get(indicator_id)
 
         def show(revisions: list[Any]) -> None:
             from app.ui.history_dialog import HistoryDialog
 
-            self._show(HistoryDialog(indicator, revisions, current_language(), self.window))
+            lang = current_language()
+            self._show(HistoryDialog(indicator, revisions, lang, self.window, city=city))
 
         self.runner.db(self.backend.history, loaded.snapshot.header.id, indicator_id).on_success(
             show

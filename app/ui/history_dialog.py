@@ -17,7 +17,8 @@ from PySide6.QtWidgets import (
 )
 
 from app.common.i18n import pick
-from app.domain import Indicator, Revision
+from app.domain import CityAnswer, Indicator, Revision
+from app.reports.provenance import provenance, provenance_text
 from app.ui.answer_text import describe_answer
 from app.ui.i18n import N_, _, format_timestamp
 
@@ -55,12 +56,19 @@ class HistoryDialog(QDialog):
         revisions: Sequence[Revision],
         lang: str,
         parent: QWidget | None = None,
+        city: CityAnswer | None = None,
     ) -> None:
         super().__init__(parent)
         self.setObjectName("history_dialog")
         self.setWindowTitle(_("History of {id}").format(id=indicator.id))
         title = QLabel(f"{indicator.id}  {pick(indicator.label, lang)}", self)
         title.setWordWrap(True)
+        # How the city answer now stands, in the words the PDF and the Excel export use.
+        how = provenance_text(provenance(indicator, city), lang) if city is not None else ""
+        self.how_set = QLabel(how, self)
+        self.how_set.setObjectName("how_set")
+        self.how_set.setWordWrap(True)
+        self.how_set.setVisible(bool(how))
         rows = history_rows(indicator, revisions, lang)
         self.table = QTableWidget(len(rows), len(COLUMNS), self)
         self.table.setObjectName("history")
@@ -80,6 +88,7 @@ class HistoryDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(title)
+        layout.addWidget(self.how_set)
         layout.addWidget(self.table, 1)
         layout.addWidget(empty)
         layout.addWidget(buttons)

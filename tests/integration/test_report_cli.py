@@ -95,10 +95,10 @@ def test_report_writes_both_files_and_prints_their_paths(
     qpdf_check(pdf)
 
     wb = load_workbook(xlsx)
-    answers = wb["Respostas"]
-    ids = [row[1] for row in answers.iter_rows(min_row=2, values_only=True) if row[1]]
+    answers = wb["answers"]
+    ids = [row[1] for row in answers.iter_rows(min_row=3, values_only=True) if row[1]]
     assert ids == [i.id for i in snap.questionnaire.indicators]
-    header = [c.value for c in answers[1]]
+    header = [c.value for c in answers[2]]
     assert "Rosa" in header and "Marco" in header
 
 
@@ -211,3 +211,38 @@ def test_the_command_runs_as_a_program(data_dir: Path, assessment: str, tmp_path
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == str(pdf)
     assert "Synthèse" in pdf_text(pdf)
+
+
+def test_csv_tables_are_written_safe_and_numbered_by_round(
+    data_dir: Path, assessment: str, out: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import csv
+
+    from app.services.rounds import start_next_round
+    from app.services.workspace import Workspace
+
+    assert run(data_dir, assessment[:8], "--csv", str(out)) == 0
+    printed = capsys.readouterr().out.splitlines()
+    names = ("answers_tidy", "contributor_answers", "domains", "choices", "version")
+    assert printed == [str(out / f"{assessment}_{name}.csv") for name in names]
+    with open(out / f"{assessment}_contributor_answers.csv", encoding="utf-8-sig") as f:
+        rows = list(csv.DictReader(f))
+    notes = {(r["indicator_id"], r["note"]) for r in rows if r["note"]}
+    assert ("PATH-04", "'=1+1 <b>sin registro") in notes  # never a formula in a spreadsheet
+    assert {r["round"] for r in rows} == {"1"} and {r["city"] for r in rows} == {"Asunción"}
+    assert "Rosa" not in rows[0]  # people are rows, not columns
+
+    with Workspace.open(data_dir) as ws:
+        second = start_next_round(ws, assessment, "2027")
+    assert run(data_dir, second, "--csv", str(out)) == 0
+    with open(out / f"{second}_version.csv", encoding="utf-8-sig") as f:
+        facts = dict(csv.reader(f))
+    assert facts["round"] == "2" and facts["previous_assessment_id"] == assessment
+    with open(out / f"{second}_domains.csv", encoding="utf-8-sig") as f:
+        domains = list(csv.DictReader(f))
+    assert {(r["round"], r["period"]) for r in domains} == {("1", "2026"), ("2", "2027")}
+
+
+def test_csv_needs_an_existing_folder(data_dir: Path, assessment: str, tmp_path: Path) -> None:
+    assert run(data_dir, assessment, "--csv", str(tmp_path / "missing")) == 1
+    assert not (tmp_path / "missing").exists()

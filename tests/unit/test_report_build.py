@@ -107,7 +107,7 @@ def test_method_lists_levels_gates_weights_and_judgement_sources() -> None:
     assert data.method.levels[0].name == "Absent / ponctuel"
     assert {g.id for g in data.method.gates} == {"fixation", "no-eqa"}
     assert ("PATH", "Services d'anatomopathologie", 2.0) in data.method.weights
-    assert data.method.judgement == (("GOV-02", "National plan review (product judgement)"),)
+    assert data.method.judgement == (("GOV-02", "National plan review (jugement du produit)"),)
 
 
 def test_no_answers_at_all() -> None:
@@ -161,3 +161,14 @@ def test_building_imports_neither_reportlab_nor_openpyxl() -> None:
     root = Path(__file__).resolve().parents[2]
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=root)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+@pytest.mark.parametrize("lang", LANGUAGES)
+def test_judgement_mark_and_gate_names_follow_the_language(lang: str) -> None:
+    data = build_report(rich_snapshot(), lang)
+    mark = texts.text("product_judgement", lang)
+    assert all(mark in source for _id, source in data.method.judgement)
+    gov2 = next(r for r in data.dictionary if r.id == "GOV-02")
+    assert mark in gov2.source
+    if lang != "en":
+        assert "product judgement" not in texts.text("judgement_note", lang)

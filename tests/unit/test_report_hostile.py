@@ -137,7 +137,7 @@ def test_pdf_shows_hostile_text_literally_and_opens_nothing(tmp_path: Path, cana
         assert payload in flat, payload
     assert "ctl[U+0000][U+0001][U+0007][U+001B]end" in flat
     assert "თბილისი" in flat and "Тбилиси" in flat and "😀" in flat
-    marker = texts.text("truncated_pdf", "en").format(n=HUGE)
+    marker = texts.text("truncated_pdf_export", "en").format(n=HUGE)
     assert squeeze(marker) in flat
 
 
@@ -151,9 +151,9 @@ def test_xlsx_keeps_hostile_text_as_text(tmp_path: Path, canary: Path) -> None:
                 assert not re.search(rb"<f[ >]", archive.read(name)), name
 
     wb = load_workbook(path)
-    ws = wb["Answers"]
-    col = {c.value: c.column for c in ws[1]}
-    rows = {r[1].value: r for r in ws.iter_rows(min_row=2) if r[1].value}
+    ws = wb["answers"]
+    col = {c.value: c.column for c in ws[2]}
+    rows = {r[1].value: r for r in ws.iter_rows(min_row=3) if r[1].value}
     ana = "Ana <b>Gómez</b> =1+1"
     assert ana in col and "ნინო =SUM(1)" in col  # contributor names as literal headers
 
@@ -176,7 +176,7 @@ def test_xlsx_keeps_hostile_text_as_text(tmp_path: Path, canary: Path) -> None:
     assert texts.text("truncated_sheet_note", "en") in notes
     assert texts.text("control_sheet_note", "en") in notes
 
-    summary = wb["Summary"]
+    summary = wb["summary"]
     values = [c.value for row in summary.iter_rows() for c in row]
     assert "Cali <img src=x>" in values and "=2026" in values
     for sheet in wb.worksheets:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from hypothesis import given
+from hypothesis import strategies as st
+
 from app.reports import texts
 from app.reports.safe import EXCEL_CELL_LIMIT, clean, excel_text, para, plain, truncate
 
@@ -62,3 +65,23 @@ def test_excel_limit_counts_utf16_units() -> None:
     assert cell.truncated
     assert len(cell.text.encode("utf-16-le")) // 2 <= EXCEL_CELL_LIMIT
     assert "\ud83d" not in cell.text  # no half of a pair left at the cut
+
+
+@given(st.text(min_size=1, max_size=300), st.integers(min_value=1, max_value=200))
+def test_truncate_keeps_a_prefix_and_ends_on_a_word_when_one_ends_close_by(
+    text: str, limit: int
+) -> None:
+    cut = truncate(text, limit, "(cut)")
+    if len(text) <= limit:
+        assert cut == text
+        return
+    kept = cut.removesuffix(" (cut)")
+    assert cut.endswith(" (cut)") and text.startswith(kept) and len(kept) <= limit
+    space = max(text[:limit].rfind(" "), text[:limit].rfind("\n"))
+    if space > 0 and space >= limit - 40:  # a word ends close to the limit: no half word
+        assert text[len(kept)].isspace()  # the cut falls between words
+
+
+def test_truncate_does_not_cut_mid_word() -> None:
+    text = "alpha beta gamma delta"
+    assert truncate(text, 13, "(cut)") == "alpha beta (cut)"

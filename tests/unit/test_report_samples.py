@@ -31,6 +31,7 @@ from app.domain import (
     Section,
 )
 from app.scoring import score
+from app.services.city_answers import Derivation, settle
 
 LANGS = ("en", "es", "fr", "pt")
 LEVEL_NAMES = {
@@ -459,11 +460,13 @@ def make_snapshot(
         else:
             answers[ind.id] = CityAnswer(ind.id, UNANSWERED, True, False, False)
     result = score(q, for_scoring, disputed)
+    # As the services do: a disagreement shows the answer that counted, a computed indicator its value.
+    settled = settle(q, Derivation(answers, for_scoring, disputed), result)
     return AssessmentSnapshot(
         header=header(q, **header_overrides),
         questionnaire=q,
         contributors=people,
-        answers=answers,
+        answers=settled,
         score=result,
         revisions=tuple(revisions),
         generated_at="2026-11-22T10:42:00Z",

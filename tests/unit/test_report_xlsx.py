@@ -15,37 +15,51 @@ from app.reports.build import build_report
 from app.reports.xlsx import write_xlsx
 from tests.unit.test_report_samples import make_snapshot, rich_snapshot, sample_questionnaire
 
-SHEETS = (
-    "sheet_summary",
-    "sheet_answers",
-    "sheet_path",
-    "sheet_dictionary",
-    "sheet_audit",
-    "sheet_contributors",
-)
+# Stable sheet codes -> the key of the localised title written in row 1.
+SHEETS = {
+    "summary": "sheet_summary",
+    "answers": "sheet_answers",
+    "path": "sheet_path",
+    "dictionary": "sheet_dictionary",
+    "audit": "sheet_audit",
+    "contributors": "sheet_contributors",
+}
+TIDY = ("answers_tidy", "contributor_answers", "domains", "choices", "version")
 
 
 def header_index(ws: object) -> dict[str, int]:
-    return {cell.value: cell.column for cell in ws[1]}  # type: ignore[index]
+    return {cell.value: cell.column for cell in ws[2]}  # type: ignore[index]
 
 
 @pytest.mark.parametrize("lang", LANGUAGES)
-def test_sheets_in_the_language_with_frozen_header_and_filters(tmp_path: Path, lang: str) -> None:
+def test_sheets_have_stable_codes_localised_titles_frozen_ids_and_print_setup(
+    tmp_path: Path, lang: str
+) -> None:
     path = write_xlsx(build_report(rich_snapshot(), lang), tmp_path / "r.xlsx")
     wb = load_workbook(path)
-    assert wb.sheetnames == [texts.text(key, lang)[:31] for key in SHEETS]
-    for ws in wb.worksheets:
-        assert ws.freeze_panes == "A2", ws.title
-        assert ws.auto_filter.ref and ws.auto_filter.ref.startswith("A1:"), ws.title
+    assert wb.sheetnames == [*SHEETS, *TIDY]
+    for code, key in SHEETS.items():
+        ws = wb[code]
+        assert ws["A1"].value == texts.text(key, lang), code
+        assert ws["A1"].font.b and ws["A2"].font.b and ws["A2"].font.name == "Calibri", code
+        assert ws.freeze_panes == ("C3" if code == "answers" else "B3"), code
+        assert ws.auto_filter.ref is None or ws.auto_filter.ref.startswith("A2:"), code
+        assert ws.print_title_rows == "$2:$2", code
+        assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert wb["answers"].page_setup.orientation == "landscape"
+    for code in TIDY:
+        ws = wb[code]
+        assert ws.freeze_panes == "B2" and ws.auto_filter.ref.startswith("A1:"), code
+        assert ws["A1"].font.b and ws.print_title_rows == "$1:$1", code
     assert wb.properties.language == lang
 
 
 def test_answers_sheet_matches_the_snapshot(tmp_path: Path) -> None:
     snap = rich_snapshot()
     data = build_report(snap, "en")
-    ws = load_workbook(write_xlsx(data, tmp_path / "r.xlsx"))["Answers"]
+    ws = load_workbook(write_xlsx(data, tmp_path / "r.xlsx"))["answers"]
     col = header_index(ws)
-    rows = list(ws.iter_rows(min_row=2, values_only=True))
+    rows = list(ws.iter_rows(min_row=3, values_only=True))
     by_id = {row[col["Id"] - 1]: row for row in rows if row[col["Id"] - 1]}
     assert list(by_id) == [i.id for i in snap.questionnaire.indicators]
     for indicator_id, city in snap.answers.items():
@@ -66,36 +80,38 @@ def test_answers_sheet_matches_the_snapshot(tmp_path: Path) -> None:
 def test_summary_numbers_formats_and_native_chart(tmp_path: Path) -> None:
     data = build_report(rich_snapshot(), "en")
     path = write_xlsx(data, tmp_path / "r.xlsx")
-    ws = load_workbook(path)["Summary"]
+    ws = load_workbook(path)["summary"]
     col = header_index(ws)
-    path_row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "PATH")
+    path_row = next(r for r in ws.iter_rows(min_row=3) if r[0].value == "PATH")
     score = path_row[col["Score"] - 1]
     share = path_row[col["Completeness"] - 1]
     assert score.value == pytest.approx(data.domains[1].row.score)
-    assert score.number_format == "0.0" and share.number_format == "0%"
+    assert score.number_format == "0.00" and share.number_format == "0%"
     assert path_row[col["Capped by"] - 1].value == "PATH-04"
     values = [c.value for row in ws.iter_rows() for c in row]
     assert "Overall score" in values and "Bottleneck" in values and "Cali" in values
     with zipfile.ZipFile(path) as archive:
         charts = [n for n in archive.namelist() if n.startswith("xl/charts/chart")]
         assert charts
-        assert b"<radarChart>" in archive.read(charts[0])  # default namespace
+        chart = archive.read(charts[0])
+        assert b"<radarChart>" in chart  # default namespace
+        assert b'<min val="1"' in chart and b'<max val="5"' in chart  # levels run 1 to 5
 
 
 def test_path_dictionary_audit_and_contributors(tmp_path: Path) -> None:
     snap = rich_snapshot()
     data = build_report(snap, "en")
     wb = load_workbook(write_xlsx(data, tmp_path / "r.xlsx"))
-    path_rows = list(wb["Path to next level"].iter_rows(min_row=2, values_only=True))
+    path_rows = list(wb["path"].iter_rows(min_row=3, values_only=True))
     expected = [(s.row.id, st.indicator_id) for s in data.domains for st in s.steps]
     assert [(r[0], r[5]) for r in path_rows if r[5]] == expected
-    dictionary = list(wb["Data dictionary"].iter_rows(min_row=2, values_only=True))
+    dictionary = list(wb["dictionary"].iter_rows(min_row=3, values_only=True))
     assert len([r for r in dictionary if r[2]]) == len(snap.questionnaire.indicators)
     gov2 = next(r for r in dictionary if r[2] == "GOV-02")
     assert "approved_costed: Approved and costed → 4" in gov2[12]
-    audit = [r for r in wb["Audit trail"].iter_rows(min_row=2, values_only=True) if r[0]]
+    audit = [r for r in wb["audit"].iter_rows(min_row=3, values_only=True) if r[0]]
     assert len(audit) == len(snap.revisions)
-    people = [r for r in wb["Contributors"].iter_rows(min_row=2, values_only=True) if r[0]]
+    people = [r for r in wb["contributors"].iter_rows(min_row=3, values_only=True) if r[0]]
     assert [(r[0], r[4]) for r in people] == [("Ana Gómez", 14), ("Luis Pérez", 3)]
 
 
@@ -110,7 +126,7 @@ def test_no_formula_anywhere(tmp_path: Path) -> None:
 def test_empty_assessment_still_exports(tmp_path: Path) -> None:
     data = build_report(make_snapshot(sample_questionnaire(), {}), "pt")
     wb = load_workbook(write_xlsx(data, tmp_path / "empty.xlsx"))
-    assert wb[texts.text("sheet_contributors", "pt")].max_row == 1
+    assert wb["contributors"].max_row == 2  # title and header
 
 
 def test_a_failing_render_leaves_no_file_and_no_temporary(
