@@ -110,7 +110,15 @@ class Indicator:
     allow_not_measured: bool = False
     # actions[n] = what to do to move this indicator from level n to n + 1 (n = 1..4)
     actions: Mapping[int, LocalText] = field(default_factory=dict)
+    # "national": the same for every city of a country; reported as context, not in the level.
+    scope: str = "city"
+    # Indicators whose steps come first on a path to the next level (e.g. EQA before NGS).
+    after: tuple[str, ...] = ()
     line: int = 0  # line in the definition file, for messages
+
+    @property
+    def national(self) -> bool:
+        return self.scope == "national"
 
     def option(self, code: str) -> Option | None:
         for option in self.options:
@@ -169,6 +177,17 @@ class Gate:
 
 
 @dataclass(frozen=True)
+class Check:
+    """A consistency check: `when` is true when the answers contradict each other (a warning)."""
+
+    id: str
+    when: str
+    indicators: tuple[str, ...]
+    message: LocalText = field(default_factory=dict)
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class LevelDefinition:
     level: int
     name: LocalText
@@ -183,6 +202,7 @@ class Questionnaire:
     domains: tuple[Domain, ...]
     levels: tuple[LevelDefinition, ...] = ()
     gates: tuple[Gate, ...] = ()
+    checks: tuple[Check, ...] = ()
     description: LocalText = field(default_factory=dict)
     # Ids from earlier versions that this version's ids replace (old id -> new id).
     replaces: Mapping[str, str] = field(default_factory=dict)

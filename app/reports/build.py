@@ -65,7 +65,9 @@ class _Builder:
         self.lang = lang
         self.labels = texts.labels(lang)
         self.results: dict[str, IndicatorResult] = {
-            r.indicator_id: r for d in snapshot.score.domains.values() for r in d.indicators
+            r.indicator_id: r
+            for d in snapshot.score.domains.values()
+            for r in (*d.indicators, *d.national)
         }
         self.names = {c.id: c.name for c in snapshot.contributors}
 
@@ -298,7 +300,15 @@ class _Builder:
             title = self.t("path_to_level", level=level + 1)
             steps = tuple(
                 self.step_row(
-                    domain, s.indicator_id, s.reason, s.current_level, level + 1, s.action
+                    domain,
+                    s.indicator_id,
+                    s.reason,
+                    s.current_level,
+                    s.target_level or level + 1,
+                    s.action,
+                    target_value=self.pick(s.target_value),
+                    projected=s.projected_score,
+                    measure=s.measure,
                 )
                 for s in (result.next_level if result else ())
             )
@@ -310,7 +320,7 @@ class _Builder:
             row=row,
             description=self.pick(domain.description),
             headline=headline,
-            score_line=self.t("domain_score", score=row.score_text),
+            score_line=self.score_line(result, row.score_text),
             completeness_line=self.t(
                 "completeness_line", answered=row.completeness_text, dont_know=row.dont_know_text
             ),
@@ -329,6 +339,16 @@ class _Builder:
             ),
         )
 
+    def score_line(self, result: DomainResult | None, shown: str) -> str:
+        """The counting (capped) score; the score before gates beside it only if a gate lowered it."""
+        uncapped = result.uncapped_score if result else None
+        if result is None or result.score is None or uncapped is None:
+            return self.t("domain_score", score=shown)
+        if uncapped - result.score < 0.005:
+            return self.t("domain_score", score=shown)
+        before = score_text(uncapped, self.lang, self.labels)
+        return self.t("domain_score_capped", score=shown, uncapped=before)
+
     def step_row(
         self,
         domain: Domain,
@@ -337,6 +357,9 @@ class _Builder:
         current: int,
         target: int,
         action: Mapping[str, str],
+        target_value: str = "",
+        projected: float | None = None,
+        measure: bool = False,
     ) -> StepRow:
         question = ""
         if self.q.has_indicator(indicator_id):
@@ -351,6 +374,9 @@ class _Builder:
             current_level=current,
             target_level=target,
             action=self.pick(action) or self.t("none"),
+            target_value=target_value,
+            projected_score=projected,
+            measure=measure,
         )
 
     # -- summary

@@ -81,6 +81,9 @@ class StepRow:
     current_level: int
     target_level: int
     action: str
+    target_value: str = ""  # the answer that reaches target_level, in words
+    projected_score: float | None = None  # the domain's counting score once this step is done
+    measure: bool = False  # a data gap: measure it first
 
 
 @dataclass(frozen=True)

@@ -94,10 +94,11 @@ _TEXTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
     "overall": ("Overall", "Global", "Global", "Global"),
     "overall_score": ("Overall score", "Puntuación global", "Score global", "Pontuação global"),
     "overall_note": (
-        "Weighted mean of the domain scores (weights in the method section).",
-        "Media ponderada de las puntuaciones de los dominios (pesos en la sección de método).",
-        "Moyenne pondérée des scores des domaines (pondérations dans la section méthode).",
-        "Média ponderada das pontuações dos domínios (pesos na seção de método).",
+        "Weighted mean of the capped domain scores (weights in the method section).",
+        "Media ponderada de las puntuaciones limitadas de los dominios (pesos en la sección de "
+        "método).",
+        "Moyenne pondérée des scores plafonnés des domaines (pondérations dans la section méthode).",
+        "Média ponderada das pontuações limitadas dos domínios (pesos na seção de método).",
     ),
     "bottleneck": ("Bottleneck", "Cuello de botella", "Goulot d'étranglement", "Gargalo"),
     "bottleneck_note": (
@@ -307,16 +308,26 @@ _TEXTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
         "Nível {level}: {name}",
     ),
     "domain_no_level": (
-        "No level: no scored answers in this domain yet.",
-        "Sin nivel: este dominio aún no tiene respuestas puntuables.",
-        "Pas de niveau : ce domaine n'a encore aucune réponse notée.",
-        "Sem nível: este domínio ainda não tem respostas pontuáveis.",
+        "No level: insufficient data (fewer than half of this domain's questions have a known "
+        "answer).",
+        "Sin nivel: datos insuficientes (menos de la mitad de las preguntas de este dominio tiene "
+        "una respuesta conocida).",
+        "Pas de niveau : données insuffisantes (moins de la moitié des questions de ce domaine "
+        "ont une réponse connue).",
+        "Sem nível: dados insuficientes (menos da metade das perguntas deste domínio tem resposta "
+        "conhecida).",
     ),
     "domain_score": (
         "Score {score} of 5",
         "Puntuación {score} de 5",
         "Score {score} sur 5",
         "Pontuação {score} de 5",
+    ),
+    "domain_score_capped": (
+        "Score {score} of 5 (capped by a gate; {uncapped} before gates)",
+        "Puntuación {score} de 5 (limitada por una compuerta; {uncapped} antes de las compuertas)",
+        "Score {score} sur 5 (plafonné par un verrou ; {uncapped} avant verrous)",
+        "Pontuação {score} de 5 (limitada por um bloqueio; {uncapped} antes dos bloqueios)",
     ),
     "completeness_line": (
         "Completeness: {answered} answered, {dont_know} don't know or not measured.",
@@ -408,89 +419,123 @@ _TEXTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
     "method_text": (
         (
             "Each answer maps to a level from 1 to 5 through the questionnaire's own mapping. "
-            '"Don\'t know" and "not measured" count as level 1 and are listed as data gaps; '
-            '"not applicable" and skipped questions are left out; unanswered questions are left '
-            "out of the score and lower completeness.",
-            "A domain's score is the weighted mean of its indicator levels (1.0 to 5.0). Its level "
-            "is the score rounded down, then capped by any gate that fires.",
-            "A gate is a critical rule: when its indicators are below a threshold, it caps the "
-            "levels of the domains it names, whatever their score. A gate whose indicators are "
-            "unanswered cannot be judged, and the domains it caps are marked provisional.",
-            "Completeness is the share of applicable indicators with a response. A domain below "
-            "80% is marked provisional wherever it is shown.",
+            'Every applicable question counts: "don\'t know", "not measured" and unanswered '
+            "questions all count as level 1 and are listed as data gaps, so skipping a question "
+            'never scores higher than answering it; only "not applicable" leaves it out.',
+            "A domain's score before gates is the weighted mean of its indicator levels (1.0 to "
+            "5.0). A gate that fires holds both the domain's score and its level at the gate's "
+            "cap; the score that counts, shown everywhere, is this capped score, and the level is "
+            "it rounded down. The score before gates is shown beside it only when a gate lowered it.",
+            "A gate is a critical rule: when its indicators are below a threshold (a data gap "
+            "counts as level 1), it caps the domains it names, whatever their score. A gate that "
+            "fires because one of its questions is still unanswered marks those domains provisional.",
+            "A domain where fewer than half of the applicable questions have a known answer shows "
+            '"insufficient data" instead of a level. Completeness is the share of applicable '
+            "indicators with a response; a domain below 80% is marked provisional.",
+            "Indicators that are the same for every city of a country are shown as national "
+            "context and do not weigh on the city's levels.",
             "Where contributors disagree and no city answer was set, the lowest of their levels "
             "counts and the indicator is marked as an unresolved disagreement.",
-            "The path to the next level lists first the gates that block it, then the indicators "
-            "whose improvement raises the domain score most (weight times distance to the next "
-            "level), each with the action from the questionnaire.",
-            "The overall score is the weighted mean of the domain scores; the bottleneck is the "
-            "domain with the lowest level.",
+            "The path to the next level is the fewest indicator steps that together lift the "
+            "capped level by one: first the gates that block it, then the steps that add most to "
+            "the score. Each step shows its current and target level, the answer to reach and the "
+            'score projected once it is done; a data gap gets "measure it" as its action.',
+            "The overall score is the weighted mean of the capped domain scores, withheld while "
+            "any domain has insufficient data; it lies less than one level above the weighted "
+            "mean of the displayed levels. The bottleneck is the domain with the lowest level.",
         ),
         (
             "Cada respuesta corresponde a un nivel de 1 a 5 según la tabla del propio cuestionario. "
-            "«No sabe» y «no medido» cuentan como nivel 1 y se listan como datos faltantes; «no "
-            "aplica» y las preguntas omitidas quedan fuera; las preguntas sin responder no entran "
-            "en la puntuación y reducen la completitud.",
-            "La puntuación de un dominio es la media ponderada de los niveles de sus indicadores "
-            "(de 1,0 a 5,0). Su nivel es la puntuación redondeada hacia abajo y luego limitada por "
-            "las compuertas que se activen.",
+            "Toda pregunta aplicable cuenta: «no sabe», «no medido» y las preguntas sin responder "
+            "cuentan como nivel 1 y se listan como datos faltantes, de modo que omitir una pregunta "
+            "nunca puntúa más que responderla; solo «no aplica» la deja fuera.",
+            "La puntuación de un dominio antes de las compuertas es la media ponderada de los "
+            "niveles de sus indicadores (de 1,0 a 5,0). Una compuerta activada limita a su tope "
+            "tanto la puntuación como el nivel del dominio; la puntuación que cuenta, mostrada en "
+            "todas partes, es la limitada, y el nivel es esa puntuación redondeada hacia abajo. La "
+            "puntuación antes de las compuertas solo se muestra al lado cuando una compuerta la bajó.",
             "Una compuerta es una regla crítica: cuando sus indicadores están por debajo de un "
-            "umbral, limita el nivel de los dominios que nombra, sea cual sea su puntuación. Una "
-            "compuerta cuyos indicadores no tienen respuesta no puede evaluarse y los dominios que "
-            "limita se marcan como provisionales.",
-            "La completitud es la proporción de indicadores aplicables con respuesta. Un dominio "
-            "por debajo del 80 % se marca como provisional en todas partes.",
+            "umbral (un dato faltante cuenta como nivel 1), limita los dominios que nombra, sea cual "
+            "sea su puntuación. Si se activa porque una de sus preguntas aún no tiene respuesta, "
+            "esos dominios se marcan como provisionales.",
+            "Un dominio en el que menos de la mitad de las preguntas aplicables tiene una respuesta "
+            "conocida muestra «datos insuficientes» en lugar de un nivel. La completitud es la "
+            "proporción de indicadores aplicables con respuesta; por debajo del 80 % el dominio se "
+            "marca como provisional.",
+            "Los indicadores que son iguales para todas las ciudades de un país se muestran como "
+            "contexto nacional y no pesan en los niveles de la ciudad.",
             "Cuando los participantes no coinciden y no se fijó una respuesta de la ciudad, cuenta "
             "el nivel más bajo y el indicador se marca como desacuerdo sin resolver.",
-            "El camino al siguiente nivel muestra primero las compuertas que lo bloquean y luego "
-            "los indicadores cuya mejora más eleva la puntuación del dominio (peso por distancia al "
-            "siguiente nivel), cada uno con la acción del cuestionario.",
-            "La puntuación global es la media ponderada de las puntuaciones de los dominios; el "
-            "cuello de botella es el dominio con el nivel más bajo.",
+            "El camino al siguiente nivel es el menor número de pasos que juntos elevan en uno el "
+            "nivel limitado: primero las compuertas que lo bloquean y luego los pasos que más suman "
+            "a la puntuación. Cada paso muestra su nivel actual y el objetivo, la respuesta que hay "
+            "que alcanzar y la puntuación prevista al cumplirlo; un dato faltante recibe la acción "
+            "«medirlo».",
+            "La puntuación global es la media ponderada de las puntuaciones limitadas de los "
+            "dominios; no se da mientras algún dominio tenga datos insuficientes y queda menos de "
+            "un nivel por encima de la media ponderada de los niveles mostrados. El cuello de "
+            "botella es el dominio con el nivel más bajo.",
         ),
         (
             "Chaque réponse correspond à un niveau de 1 à 5 selon la grille du questionnaire. "
-            "« Ne sait pas » et « non mesuré » comptent comme niveau 1 et sont listés comme données "
-            "manquantes ; « sans objet » et les questions ignorées sont exclus ; les questions sans "
-            "réponse sont exclues du score et réduisent la complétude.",
-            "Le score d'un domaine est la moyenne pondérée des niveaux de ses indicateurs (de 1,0 à "
-            "5,0). Son niveau est le score arrondi à l'entier inférieur, puis plafonné par les "
-            "verrous déclenchés.",
-            "Un verrou est une règle critique : lorsque ses indicateurs sont sous un seuil, il "
-            "plafonne le niveau des domaines qu'il désigne, quel que soit leur score. Un verrou "
-            "dont les indicateurs sont sans réponse ne peut pas être évalué et les domaines qu'il "
-            "plafonne sont marqués provisoires.",
-            "La complétude est la part des indicateurs applicables ayant une réponse. Un domaine "
-            "sous 80 % est marqué provisoire partout où il apparaît.",
+            "Toute question applicable compte : « ne sait pas », « non mesuré » et les questions "
+            "sans réponse comptent comme niveau 1 et sont listés comme données manquantes, si bien "
+            "qu'ignorer une question ne rapporte jamais plus que d'y répondre ; seul « sans objet » "
+            "l'exclut.",
+            "Le score d'un domaine avant verrous est la moyenne pondérée des niveaux de ses "
+            "indicateurs (de 1,0 à 5,0). Un verrou déclenché plafonne à son seuil le score et le "
+            "niveau du domaine ; le score qui compte, affiché partout, est ce score plafonné, et le "
+            "niveau en est l'arrondi inférieur. Le score avant verrous n'est affiché à côté que "
+            "lorsqu'un verrou l'a abaissé.",
+            "Un verrou est une règle critique : lorsque ses indicateurs sont sous un seuil (une "
+            "donnée manquante compte comme niveau 1), il plafonne les domaines qu'il désigne, quel "
+            "que soit leur score. S'il se déclenche parce qu'une de ses questions est encore sans "
+            "réponse, ces domaines sont marqués provisoires.",
+            "Un domaine dont moins de la moitié des questions applicables ont une réponse connue "
+            "affiche « données insuffisantes » au lieu d'un niveau. La complétude est la part des "
+            "indicateurs applicables ayant une réponse ; sous 80 %, le domaine est marqué provisoire.",
+            "Les indicateurs identiques pour toutes les villes d'un pays sont présentés comme "
+            "contexte national et ne pèsent pas sur les niveaux de la ville.",
             "Lorsque les contributeurs divergent et qu'aucune réponse de la ville n'a été fixée, le "
             "niveau le plus bas compte et l'indicateur est signalé comme désaccord non résolu.",
-            "Le chemin vers le niveau suivant liste d'abord les verrous qui le bloquent, puis les "
-            "indicateurs dont l'amélioration augmente le plus le score du domaine (pondération "
-            "multipliée par l'écart au niveau suivant), chacun avec l'action du questionnaire.",
-            "Le score global est la moyenne pondérée des scores des domaines ; le goulot "
-            "d'étranglement est le domaine de plus faible niveau.",
+            "Le chemin vers le niveau suivant est le plus petit nombre d'étapes qui, ensemble, "
+            "élèvent d'un cran le niveau plafonné : d'abord les verrous qui le bloquent, puis les "
+            "étapes qui ajoutent le plus au score. Chaque étape indique son niveau actuel et visé, "
+            "la réponse à atteindre et le score prévu une fois réalisée ; une donnée manquante "
+            "reçoit l'action « la mesurer ».",
+            "Le score global est la moyenne pondérée des scores plafonnés des domaines ; il n'est "
+            "pas donné tant qu'un domaine a des données insuffisantes et reste moins d'un niveau "
+            "au-dessus de la moyenne pondérée des niveaux affichés. Le goulot d'étranglement est le "
+            "domaine de plus faible niveau.",
         ),
         (
             "Cada resposta corresponde a um nível de 1 a 5 segundo a tabela do próprio "
-            "questionário. «Não sabe» e «não medido» contam como nível 1 e são listados como dados "
-            "ausentes; «não se aplica» e perguntas omitidas ficam de fora; perguntas sem resposta "
-            "não entram na pontuação e reduzem a completude.",
-            "A pontuação de um domínio é a média ponderada dos níveis dos seus indicadores (de 1,0 "
-            "a 5,0). O nível é a pontuação arredondada para baixo e depois limitada pelos "
-            "bloqueios acionados.",
-            "Um bloqueio é uma regra crítica: quando seus indicadores estão abaixo de um limiar, "
-            "ele limita o nível dos domínios que indica, seja qual for a pontuação. Um bloqueio "
-            "cujos indicadores não têm resposta não pode ser avaliado, e os domínios que ele limita "
-            "são marcados como provisórios.",
-            "A completude é a proporção de indicadores aplicáveis com resposta. Um domínio abaixo "
-            "de 80% é marcado como provisório em todos os lugares.",
+            "questionário. Toda pergunta aplicável conta: «não sabe», «não medido» e perguntas sem "
+            "resposta contam como nível 1 e são listados como dados ausentes, de modo que omitir "
+            "uma pergunta nunca pontua mais do que respondê-la; só «não se aplica» a deixa de fora.",
+            "A pontuação de um domínio antes dos bloqueios é a média ponderada dos níveis dos seus "
+            "indicadores (de 1,0 a 5,0). Um bloqueio acionado limita ao seu teto tanto a pontuação "
+            "quanto o nível do domínio; a pontuação que conta, mostrada em todo lugar, é a "
+            "limitada, e o nível é essa pontuação arredondada para baixo. A pontuação antes dos "
+            "bloqueios só aparece ao lado quando um bloqueio a reduziu.",
+            "Um bloqueio é uma regra crítica: quando seus indicadores estão abaixo de um limiar (um "
+            "dado ausente conta como nível 1), ele limita os domínios que indica, seja qual for a "
+            "pontuação. Se for acionado porque uma de suas perguntas ainda está sem resposta, esses "
+            "domínios são marcados como provisórios.",
+            "Um domínio em que menos da metade das perguntas aplicáveis tem resposta conhecida "
+            "mostra «dados insuficientes» em vez de um nível. A completude é a proporção de "
+            "indicadores aplicáveis com resposta; abaixo de 80% o domínio é marcado como provisório.",
+            "Indicadores que são iguais para todas as cidades de um país aparecem como contexto "
+            "nacional e não pesam nos níveis da cidade.",
             "Quando os participantes divergem e nenhuma resposta da cidade foi definida, conta o "
             "nível mais baixo e o indicador é marcado como divergência não resolvida.",
-            "O caminho para o próximo nível lista primeiro os bloqueios que o impedem e depois os "
-            "indicadores cuja melhoria mais eleva a pontuação do domínio (peso vezes a distância "
-            "ao próximo nível), cada um com a ação do questionário.",
-            "A pontuação global é a média ponderada das pontuações dos domínios; o gargalo é o "
-            "domínio com o nível mais baixo.",
+            "O caminho para o próximo nível é o menor número de passos que juntos elevam em um o "
+            "nível limitado: primeiro os bloqueios que o impedem, depois os passos que mais somam "
+            "à pontuação. Cada passo mostra o nível atual e o alvo, a resposta a alcançar e a "
+            "pontuação prevista depois de cumprido; um dado ausente recebe a ação «medi-lo».",
+            "A pontuação global é a média ponderada das pontuações limitadas dos domínios; não é "
+            "dada enquanto algum domínio tiver dados insuficientes e fica menos de um nível acima "
+            "da média ponderada dos níveis mostrados. O gargalo é o domínio com o nível mais baixo.",
         ),
     ),
     "method_gates": ("Gates", "Compuertas", "Verrous", "Bloqueios"),

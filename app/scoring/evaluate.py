@@ -132,6 +132,17 @@ class Evaluation:
             data_gap=relevant and indicator.scored and state in _GAP_STATES,
             disagreement=disagreement,
             constraint_failed=not self.constraint_holds(indicator),
+            relevance_pending=not relevant and self.relevance_pending(indicator),
+            national=indicator.national,
+        )
+
+    def relevance_pending(self, indicator: Indicator) -> bool:
+        """Relevance depends on an answer that is missing or unknown, so it is not decided yet."""
+        if indicator.relevance is None:
+            return False
+        undecided = (AnswerState.UNANSWERED, *_GAP_STATES)
+        return any(
+            self.state(ref) in undecided for ref in compiled(indicator.relevance).references()
         )
 
     # -- internals ----------------------------------------------------------------------------
