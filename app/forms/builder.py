@@ -70,6 +70,7 @@ def build_questionnaire(root: Node, report: Report) -> Questionnaire | None:
     domains = _domains(f, registry)
     indicators = {ind.id: ind for domain in domains for ind in domain.indicators}
     check_expressions(indicators, registry, report)
+    _check_after(indicators, report)
     domain_ids = {domain.id for domain in domains}
     form_id = f.string("id", pattern=QUESTIONNAIRE_ID, hint="use lower-case letters, digits, '-'")
     version = f.string("version", pattern=VERSION, hint="use letters, digits, '.', '-', '_'")
@@ -227,6 +228,17 @@ def _gates(
     return tuple(gates)
 
 
+def _check_after(indicators: dict[str, Indicator], report: Report) -> None:
+    for indicator in indicators.values():
+        for other in indicator.after:
+            if other not in indicators:
+                report.error(
+                    indicator.line,
+                    f"indicator {indicator.id}",
+                    f"after: unknown indicator '{other}'",
+                )
+
+
 def _gate_indicators(
     gf: Fields, indicators: dict[str, Indicator], registry: Registry
 ) -> tuple[str, ...]:
@@ -241,6 +253,12 @@ def _gate_indicators(
                 gf.error("indicators", f"unknown indicator '{indicator_id}'", node.line)
         elif indicator_id in indicators and not indicators[indicator_id].scored:
             gf.error("indicators", f"{indicator_id} is not scored, so it has no level", node.line)
+        elif indicator_id in indicators and indicators[indicator_id].national:
+            gf.error(
+                "indicators",
+                f"{indicator_id} is national context, so it cannot cap a city's level",
+                node.line,
+            )
         elif indicator_id in members:
             gf.error("indicators", f"{indicator_id} is listed twice", node.line)
         else:

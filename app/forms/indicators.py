@@ -14,7 +14,9 @@ INDICATOR_FIELDS = (
     "id", "type", "core", "label", "help", "guidance", "source", "required", "scored", "weight",
     "unit", "min", "max", "decimals", "not_applicable", "not_measured", "relevance", "constraint",
     "constraint_message", "options", "level_by", "bands", "level_expression", "compute", "actions",
+    "scope", "after",
 )  # fmt: skip
+SCOPES = ("city", "national")
 OPTION_FIELDS = ("code", "label", "level", "exclusive")
 BAND_FIELDS = ("min", "level")
 EXPRESSION_FIELDS = ("relevance", "constraint", "compute", "level_expression")
@@ -145,8 +147,31 @@ class _IndicatorReader:
             allow_not_applicable=f.boolean("not_applicable", False),
             allow_not_measured=f.boolean("not_measured", False),
             actions=actions,
+            scope=self._scope(scored),
+            after=self._after(),
             line=line,
         )
+
+    def _scope(self, scored: bool) -> str:
+        scope = self.f.string("scope", "city") or "city"
+        if scope not in SCOPES:
+            self.f.error("scope", f"'{scope}' is not city or national")
+            return "city"
+        if scope == "national" and not scored:
+            self.f.error("scope", "only a scored indicator can be national context")
+        return scope
+
+    def _after(self) -> tuple[str, ...]:
+        """Indicator ids whose steps come first; checked against every id once all are read."""
+        found: list[str] = []
+        for node in self.f.items("after"):
+            if node.kind != "scalar" or not isinstance(node.value, str):
+                self.f.error("after", f"expected an indicator id, got {node.describe()}", node.line)
+            elif node.value == self.id:
+                self.f.error("after", f"{self.id} cannot come after itself", node.line)
+            else:
+                found.append(node.value)
+        return tuple(found)
 
     def _numbers(self) -> tuple[float | None, float | None, int | None, LocalText]:
         f = self.f

@@ -353,3 +353,35 @@ def test_every_gate_caps_what_it_names_and_overall_follows_capped_levels(entries
     assert result.overall_score == pytest.approx(mean_score)
     assert mean_level - 1e-9 <= result.overall_score < mean_level + 1
     assert math.isfinite(result.overall_score)
+
+
+# --- national context -------------------------------------------------------------------------
+
+
+def test_national_context_is_reported_apart_and_never_weighs_on_the_city() -> None:
+    from dataclasses import replace
+
+    q = build()
+    lab = q.domains[0]
+    national = replace(lab.sections[0].indicators[2], scope="national")  # LAB-03
+    section = replace(lab.sections[0], indicators=(*lab.sections[0].indicators[:2], national,
+                                                   lab.sections[0].indicators[3]))  # fmt: skip
+    q = replace(q, domains=(replace(lab, sections=(section,)), q.domains[1]))
+    answers = {"LAB-01": Answer("l4"), "LAB-02": Answer(3), "LAB-04": Answer("l4")}
+    low, high = (score(q, {**answers, "LAB-03": Answer(code)}) for code in ("l1", "l5"))
+    assert low.domains["LAB"].score == high.domains["LAB"].score
+    assert [r.indicator_id for r in low.domains["LAB"].national] == ["LAB-03"]
+    assert low.indicator("LAB-03") is not None and low.indicator("LAB-03").level == 1  # type: ignore[union-attr]
+    assert "LAB-03" not in [r.indicator_id for r in low.domains["LAB"].indicators]
+
+
+def test_shipped_national_indicators_are_declared() -> None:
+    from app.forms import load_questionnaire
+
+    q = load_questionnaire("forms/precision-oncology-readiness/readiness-v1.0.yaml")
+    national = sorted(i.id for i in q.indicators if i.national)
+    assert national == sorted(
+        ["GOV-01", "GOV-02", "GOV-03", "GOV-08", "GOV-09", "FIN-04", "FIN-06", "DATA-06", "WF-08"]
+    )
+    gate_ids = {i for gate in q.gates for i in gate.indicators}
+    assert not gate_ids & set(national)
