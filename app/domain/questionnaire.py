@@ -83,6 +83,17 @@ class Band:
 
 
 @dataclass(frozen=True)
+class Check:
+    """A consistency check: `when` is true when the answers contradict each other (a warning)."""
+
+    id: str
+    when: str
+    indicators: tuple[str, ...]
+    message: LocalText = field(default_factory=dict)
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Indicator:
     id: str
     type: AnswerType
@@ -114,6 +125,8 @@ class Indicator:
     scope: str = "city"
     # Indicators whose steps come first on a path to the next level (e.g. EQA before NGS).
     after: tuple[str, ...] = ()
+    # Consistency checks declared on this question: warnings when answers contradict each other.
+    checks: tuple[Check, ...] = ()
     line: int = 0  # line in the definition file, for messages
 
     @property
@@ -177,17 +190,6 @@ class Gate:
 
 
 @dataclass(frozen=True)
-class Check:
-    """A consistency check: `when` is true when the answers contradict each other (a warning)."""
-
-    id: str
-    when: str
-    indicators: tuple[str, ...]
-    message: LocalText = field(default_factory=dict)
-    line: int = 0
-
-
-@dataclass(frozen=True)
 class LevelDefinition:
     level: int
     name: LocalText
@@ -202,7 +204,6 @@ class Questionnaire:
     domains: tuple[Domain, ...]
     levels: tuple[LevelDefinition, ...] = ()
     gates: tuple[Gate, ...] = ()
-    checks: tuple[Check, ...] = ()
     description: LocalText = field(default_factory=dict)
     # Ids from earlier versions that this version's ids replace (old id -> new id).
     replaces: Mapping[str, str] = field(default_factory=dict)
@@ -212,6 +213,11 @@ class Questionnaire:
     @property
     def indicators(self) -> tuple[Indicator, ...]:
         return tuple(ind for domain in self.domains for ind in domain.indicators)
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        """Every consistency check, in questionnaire order (each is declared on an indicator)."""
+        return tuple(check for ind in self.indicators for check in ind.checks)
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator with this id; KeyError if none."""

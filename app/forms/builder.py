@@ -12,7 +12,7 @@ from app.domain.questionnaire import (
     Questionnaire,
     Section,
 )
-from app.forms.checks import check_expressions
+from app.forms.checks import check_condition, check_expressions
 from app.forms.fields import Fields, Report, at
 from app.forms.indicators import Registry, peek_id, read_indicator
 from app.forms.yamltree import Node
@@ -70,6 +70,7 @@ def build_questionnaire(root: Node, report: Report) -> Questionnaire | None:
     domains = _domains(f, registry)
     indicators = {ind.id: ind for domain in domains for ind in domain.indicators}
     check_expressions(indicators, registry, report)
+    _check_consistency_checks(indicators, registry, report)
     _check_after(indicators, report)
     domain_ids = {domain.id for domain in domains}
     form_id = f.string("id", pattern=QUESTIONNAIRE_ID, hint="use lower-case letters, digits, '-'")
@@ -237,6 +238,21 @@ def _check_after(indicators: dict[str, Indicator], report: Report) -> None:
                     f"indicator {indicator.id}",
                     f"after: unknown indicator '{other}'",
                 )
+
+
+def _check_consistency_checks(
+    indicators: dict[str, Indicator], registry: Registry, report: Report
+) -> None:
+    seen: dict[str, int] = {}
+    for check, where in registry.checks:
+        if check.id in seen:
+            report.error(check.line, where, f"check id {check.id} is already used on line "
+                         f"{seen[check.id]}")  # fmt: skip
+        seen.setdefault(check.id, check.line)
+        check_condition(check.when, check.line, f"{where}: when", indicators, registry, report)
+        for other in check.indicators:
+            if other not in indicators:
+                report.error(check.line, where, f"indicators: unknown indicator '{other}'")
 
 
 def _gate_indicators(

@@ -403,4 +403,8 @@ class _Builder:
             bottleneck_id=score.bottleneck,
             bottleneck_text=bottleneck_text,
             priorities=tuple(priorities[:MAX_PRIORITIES]),
+            warnings=tuple(
+                f"{self.pick(check.message) or check.check_id} ({', '.join(check.indicators)})"
+                for check in score.checks
+            ),
         )

@@ -132,6 +132,8 @@ class Summary:
     bottleneck_id: str | None
     bottleneck_text: str
     priorities: tuple[StepRow, ...]
+    # Consistency warnings between answers, in the report's language ("message (IDs)").
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -385,3 +385,42 @@ def test_shipped_national_indicators_are_declared() -> None:
     )
     gate_ids = {i for gate in q.gates for i in gate.indicators}
     assert not gate_ids & set(national)
+
+
+# --- consistency checks -----------------------------------------------------------------------
+
+
+def test_shipped_consistency_checks_warn_and_never_change_a_level() -> None:
+    from app.forms import load_questionnaire
+    from app.scoring import indicator_results, score_to_json
+
+    q = load_questionnaire("forms/precision-oncology-readiness/readiness-v1.0.yaml")
+    assert {c.id for c in q.checks} >= {
+        "biosimilars-without-tenders",
+        "citywide-monitoring-without-registry",
+    }
+    base: dict[str, Answer] = {}
+    consistent = {**base, "TX-05": Answer("yes"), "FIN-08": Answer(("biosimilar_tendering",))}
+    contradicting = {**base, "TX-05": Answer("yes"), "FIN-08": Answer(("price_negotiation",))}
+    assert score(q, consistent).checks == ()
+    warned = score(q, contradicting)
+    [check] = warned.checks
+    assert check.check_id == "biosimilars-without-tenders"
+    assert check.indicators == ("TX-05", "FIN-08")
+    document = score_to_json(warned, q, "fr")
+    assert document["checks"][0]["id"] == "biosimilars-without-tenders"
+    assert "FIN-08" in document["checks"][0]["message"]
+    # A warning never moves a figure: the same as scoring without the checks.
+    plain = aggregate(q, indicator_results(q, contradicting))
+    assert plain.domains == warned.domains and plain.overall_score == warned.overall_score
+    registry = {
+        "GOV-10": Answer(("stage_at_diagnosis", "biomarker_coverage")),
+        "DATA-01": Answer("hospital_based"),
+        "DATA-02": Answer(60),
+    }
+    assert [c.check_id for c in score(q, registry).checks] == [
+        "citywide-monitoring-without-registry"
+    ]
+    assert score(q, {**registry, "DATA-01": Answer("population_based_reporting")}).checks == ()
+    # Unanswered parts never warn.
+    assert score(q, {"TX-05": Answer("yes")}).checks == ()
