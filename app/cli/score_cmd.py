@@ -44,8 +44,9 @@ def run(args: argparse.Namespace) -> int:
         if data["insufficient_data"]:
             flags = " (insufficient data)"
         capped = f"  capped by {', '.join(data['capped_by'])}" if data["capped_by"] else ""
-        if data["capped_by"] and data["uncapped_score"] is not None:
-            capped += f" ({data['uncapped_score']:.2f} before gates)"
+        shown, before = data["score"], data["uncapped_score"]
+        if shown is not None and before is not None and before - shown >= 0.005:
+            capped += f" ({before:.2f} before gates)"
         print(
             f"{domain.id:<6} level {level}  score {score_text}  "
             f"answered {data['completeness']:.0%}{flags}{capped}  {pick(domain.name, args.lang)}"
