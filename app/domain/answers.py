@@ -56,7 +56,7 @@ class GateResult:
     gate_id: str
     indicators: tuple[str, ...]
     fired: bool
-    pending: bool  # a gate indicator is unanswered, so the gate cannot be judged
+    pending: bool  # fired only because a gate indicator is unanswered (a gap counts as level 1)
     cap: int
 
 

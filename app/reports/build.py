@@ -58,6 +58,13 @@ def build_report(snapshot: AssessmentSnapshot, lang: str | None = None) -> Repor
     return _Builder(snapshot, lang).build()
 
 
+def lowered_from(result: DomainResult) -> float | None:
+    """The score before gates when a gate lowered the counting score, else None."""
+    if result.score is None or result.uncapped_score is None:
+        return None
+    return result.uncapped_score if result.uncapped_score - result.score >= 0.005 else None
+
+
 class _Builder:
     def __init__(self, snapshot: AssessmentSnapshot, lang: str) -> None:
         self.snap = snapshot
@@ -264,6 +271,7 @@ class _Builder:
             provisional=result.provisional,
             capped_by=tuple(result.capped_by),
             capped_by_text=", ".join(result.capped_by),
+            uncapped_score=lowered_from(result),
         )
 
     def domain_section(self, domain: Domain, rows: Mapping[str, IndicatorRow]) -> DomainSection:
@@ -341,10 +349,8 @@ class _Builder:
 
     def score_line(self, result: DomainResult | None, shown: str) -> str:
         """The counting (capped) score; the score before gates beside it only if a gate lowered it."""
-        uncapped = result.uncapped_score if result else None
-        if result is None or result.score is None or uncapped is None:
-            return self.t("domain_score", score=shown)
-        if uncapped - result.score < 0.005:
+        uncapped = lowered_from(result) if result else None
+        if uncapped is None:
             return self.t("domain_score", score=shown)
         before = score_text(uncapped, self.lang, self.labels)
         return self.t("domain_score_capped", score=shown, uncapped=before)

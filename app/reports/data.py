@@ -105,6 +105,8 @@ class DomainRow:
     provisional: bool
     capped_by: tuple[str, ...]  # indicator ids
     capped_by_text: str
+    # The score before gates, only where a gate lowered the counting score (else None).
+    uncapped_score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -115,7 +117,7 @@ class DomainSection:
     score_line: str
     completeness_line: str
     capped_notes: tuple[str, ...]  # one sentence per gate that capped the level
-    pending_notes: tuple[str, ...]  # gates that cannot be judged yet
+    pending_notes: tuple[str, ...]  # gates that fired only because a question is unanswered
     path_title: str
     path_note: str  # why there is no path ("highest level", "answer first"), else ""
     steps: tuple[StepRow, ...]

@@ -135,6 +135,12 @@ _TEXTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
     "col_dont_know": ("Don't know", "No sabe", "Ne sait pas", "Não sabe"),
     "col_provisional": ("Provisional", "Provisional", "Provisoire", "Provisório"),
     "col_capped_by": ("Capped by", "Limitado por", "Plafonné par", "Limitado por"),
+    "col_uncapped": (
+        "Score before gates",
+        "Puntuación antes de las compuertas",
+        "Score avant verrous",
+        "Pontuação antes dos bloqueios",
+    ),
     "col_weight": ("Weight", "Peso", "Pondération", "Peso"),
     "col_indicator": ("Indicator", "Indicador", "Indicateur", "Indicador"),
     "col_id": ("Id", "Id", "Id", "Id"),
@@ -337,14 +343,14 @@ _TEXTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
     ),
     "provisional_mark": ("PROVISIONAL", "PROVISIONAL", "PROVISOIRE", "PROVISÓRIO"),
     "provisional_note": (
-        "Provisional: fewer than 80% of the indicators are answered, or a gate cannot be judged "
-        "yet.",
-        "Provisional: menos del 80 % de los indicadores tienen respuesta, o una compuerta aún no "
-        "puede evaluarse.",
-        "Provisoire : moins de 80 % des indicateurs sont renseignés, ou un verrou ne peut pas "
-        "encore être évalué.",
-        "Provisório: menos de 80% dos indicadores têm resposta, ou um bloqueio ainda não pode ser "
-        "avaliado.",
+        "Provisional: fewer than 80% of the indicators have a response, or a gate fired only "
+        "because one of its questions is unanswered.",
+        "Provisional: menos del 80 % de los indicadores tienen respuesta, o una compuerta se "
+        "activó solo porque una de sus preguntas no tiene respuesta.",
+        "Provisoire : moins de 80 % des indicateurs ont une réponse, ou un verrou s'est déclenché "
+        "uniquement parce qu'une de ses questions est sans réponse.",
+        "Provisório: menos de 80% dos indicadores têm resposta, ou um bloqueio foi acionado só "
+        "porque uma de suas perguntas está sem resposta.",
     ),
     "capped_note": (
         "Capped at level {cap} (the score alone gives level {uncapped}): {message}",
@@ -353,10 +359,13 @@ _TEXTS: dict[str, tuple[str | tuple[str, ...], ...]] = {
         "Limitado ao nível {cap} (a pontuação sozinha daria o nível {uncapped}): {message}",
     ),
     "pending_gate_note": (
-        "Cannot be judged until {ids} is answered: {message}",
-        "No puede evaluarse hasta que se responda {ids}: {message}",
-        "Ne peut être évalué tant que {ids} n'est pas renseigné : {message}",
-        "Não pode ser avaliado até que {ids} seja respondido: {message}",
+        "Counts as fired until {ids} is answered (an unanswered question is a data gap): {message}",
+        "Cuenta como activada hasta que se responda {ids} (una pregunta sin respuesta es un dato "
+        "faltante): {message}",
+        "Compte comme déclenché tant que {ids} n'est pas renseigné (une question sans réponse est "
+        "une donnée manquante) : {message}",
+        "Conta como acionado até que {ids} seja respondido (uma pergunta sem resposta é um dado "
+        "ausente): {message}",
     ),
     "not_capped": (
         "No gate caps this domain.",
