@@ -11,6 +11,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 from hypothesis import given, settings
@@ -424,3 +425,47 @@ def test_shipped_consistency_checks_warn_and_never_change_a_level() -> None:
     assert score(q, {**registry, "DATA-01": Answer("population_based_reporting")}).checks == ()
     # Unanswered parts never warn.
     assert score(q, {"TX-05": Answer("yes")}).checks == ()
+
+
+# --- the shipped questionnaire ----------------------------------------------------------------
+
+
+def _shipped() -> Questionnaire:
+    from app.forms import load_questionnaire
+
+    return load_questionnaire("forms/precision-oncology-readiness/readiness-v1.0.yaml")
+
+
+SHIPPED = _shipped()
+SHIPPED_IDS = [i.id for i in SHIPPED.indicators if i.scored]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.lists(
+        st.one_of(st.integers(1, 5), GAP), min_size=len(SHIPPED_IDS), max_size=len(SHIPPED_IDS)
+    )
+)
+def test_shipped_paths_reach_the_next_level(entries) -> None:  # type: ignore[no-untyped-def]
+    from app.scoring.path import max_level
+
+    levels = {
+        ind_id: (min(e, max_level(SHIPPED.indicator(ind_id))) if isinstance(e, int) else e)
+        for ind_id, e in zip(SHIPPED_IDS, entries, strict=True)
+    }
+    national = {i.id for i in SHIPPED.indicators if i.national}
+
+    def results(entries: dict[str, int | AnswerState]) -> dict[str, IndicatorResult]:
+        out = results_from(entries)
+        return {k: replace(r, national=k in national) for k, r in out.items()}
+
+    before = aggregate(SHIPPED, results(levels))
+    for domain_id, domain in before.domains.items():
+        if domain.level is None or domain.level == 5:
+            continue
+        assert domain.next_level, f"{domain_id} at {domain.level} has no path"
+        after = dict(levels)
+        after.update({s.indicator_id: s.target_level for s in domain.next_level})
+        reached = aggregate(SHIPPED, results(after)).domains[domain_id]
+        assert reached.level is not None and reached.level >= domain.level + 1
+        assert domain.next_level[-1].projected_score == pytest.approx(reached.score, abs=1e-3)
