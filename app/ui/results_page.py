@@ -98,10 +98,22 @@ class ResultsPage(QWidget):
             parts.append(_("Bottleneck: {domain}").format(domain=name))
         parts.append(_("Self-assessed. * = provisional (less than 80% answered or a gate open)."))
         self.headline.setText("   ·   ".join(parts))
-        html = "".join(self._domain_html(score.domains[domain.id]) for domain in q.domains)
+        html = self._checks_html(score) + "".join(
+            self._domain_html(score.domains[domain.id]) for domain in q.domains
+        )
         scroll = self.details.verticalScrollBar().value()
         self.details.setHtml(html)
         self.details.verticalScrollBar().setValue(scroll)
+
+    def _checks_html(self, score: ScoreResult) -> str:
+        """Consistency warnings between answers (they never change a level)."""
+        if not score.checks:
+            return ""
+        title = escape(_("Answers to recheck (they do not change the levels):"))
+        items = "".join(
+            f"<li>{escape(pick(c.message, self._lang) or c.check_id)}</li>" for c in score.checks
+        )
+        return f"<p><b>{title}</b></p><ul>{items}</ul>"
 
     def _domain_html(self, result: DomainResult) -> str:
         q = self._questionnaire
