@@ -49,8 +49,9 @@ _GAPS = (AnswerState.DONT_KNOW, AnswerState.NOT_MEASURED)
 
 def aggregate(questionnaire: Questionnaire, results: Mapping[str, IndicatorResult]) -> ScoreResult:
     gates = {gate.id: judge_gate(gate, results) for gate in questionnaire.gates}
+    levels = {r.indicator_id: counted_level(r) for r in results.values()}
     domains = {
-        domain.id: score_domain(questionnaire, domain, results, gates)
+        domain.id: score_domain(questionnaire, domain, results, gates, levels)
         for domain in questionnaire.domains
     }
     weights = {domain.id: domain.weight for domain in questionnaire.domains}
@@ -95,6 +96,7 @@ def score_domain(
     domain: Domain,
     results: Mapping[str, IndicatorResult],
     gate_results: Mapping[str, GateResult],
+    levels: Mapping[str, int] | None = None,
 ) -> DomainResult:
     indicators = domain.scored_indicators
     everything = tuple(results[ind.id] for ind in indicators if ind.id in results)
@@ -118,7 +120,8 @@ def score_domain(
             if indicator_id not in capped_by:
                 capped_by.append(indicator_id)
 
-    levels = {r.indicator_id: counted_level(r) for r in results.values()}
+    if levels is None:
+        levels = {r.indicator_id: counted_level(r) for r in results.values()}
     raw, uncapped, score, level = domain_figures(domain, results, levels, caps)
     insufficient = bool(applicable) and known_share < MIN_KNOWN
     if insufficient:
@@ -128,7 +131,7 @@ def score_domain(
 
     steps: tuple[NextStep, ...] = ()
     if level is not None and level < 5:
-        steps = path_to_next_level(questionnaire, domain, level, results)
+        steps = path_to_next_level(questionnaire, domain, level, results, levels)
 
     return DomainResult(
         domain_id=domain.id,

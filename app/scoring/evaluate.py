@@ -34,6 +34,12 @@ def compiled(text: str) -> Expr:
     return parse(text)
 
 
+@lru_cache(maxsize=4096)
+def references(text: str) -> frozenset[str]:
+    """The indicator ids an expression reads (cached: relevance is asked about often)."""
+    return compiled(text).references()
+
+
 def band_level(bands: Sequence[Band], number: float) -> int | None:
     """The level of the last band whose lower bound the number reaches (first band below it)."""
     if not bands:
@@ -141,9 +147,7 @@ class Evaluation:
         if indicator.relevance is None:
             return False
         undecided = (AnswerState.UNANSWERED, *_GAP_STATES)
-        return any(
-            self.state(ref) in undecided for ref in compiled(indicator.relevance).references()
-        )
+        return any(self.state(ref) in undecided for ref in references(indicator.relevance))
 
     # -- internals ----------------------------------------------------------------------------
 

@@ -30,6 +30,7 @@ from app.domain import (
     NextStep,
     Questionnaire,
 )
+from app.scoring.evaluate import references
 from app.scoring.levels import (
     MIN_KNOWN,
     counted_level,
@@ -77,9 +78,16 @@ def path_to_next_level(
     domain: Domain,
     level: int,
     results: Mapping[str, IndicatorResult],
+    levels: Mapping[str, int] | None = None,
 ) -> tuple[NextStep, ...]:
+    """`levels`: the counted level of every indicator, when the caller has them already."""
     target = level + 1
-    base = {r.indicator_id: counted_level(r) for r in results.values()}
+    base = (
+        dict(levels)
+        if levels is not None
+        else {r.indicator_id: counted_level(r) for r in results.values()}
+    )
+    conditional = [ind for ind in questionnaire.indicators if ind.relevance is not None]
     projected = dict(base)
     goals: dict[str, tuple[int, str]] = {}  # indicator -> (target level, reason)
 
@@ -99,8 +107,9 @@ def path_to_next_level(
         order = {ind.id: i for i, ind in enumerate(members)}
         total = sum(ind.weight for ind in members) or 1.0
         need = target * total - sum(ind.weight * projected[ind.id] for ind in members)
+        tops = {ind.id: max_level(ind) for ind in members}
         while need > 1e-9:
-            open_steps = [ind for ind in members if projected[ind.id] < max_level(ind)]
+            open_steps = [ind for ind in members if projected[ind.id] < tops[ind.id]]
             if not open_steps:
                 return ()  # the target cannot be reached with this questionnaire's mappings
             best = min(open_steps, key=lambda i: (-i.weight, projected[i.id], order[i.id]))
@@ -112,7 +121,7 @@ def path_to_next_level(
             best = min(unknown, key=lambda i: (-i.weight, order[i.id]))
             raise_to(best.id, projected[best.id] + 1, "gain")
             continue
-        if not _open_dependents(questionnaire, current, set(goals)):
+        if not _open_dependents(conditional, current, set(goals)):
             break
 
     members = [
@@ -173,22 +182,20 @@ def _lift_gates(  # type: ignore[no-untyped-def]
 
 
 def _open_dependents(
-    questionnaire: Questionnaire, results: dict[str, IndicatorResult], raised: set[str]
+    conditional: list[Indicator], results: dict[str, IndicatorResult], raised: set[str]
 ) -> bool:
     """Mark not-yet-relevant indicators whose relevance reads a raised one as undecided (they
     then count as gaps). True when any was newly marked."""
     from dataclasses import replace
 
-    from app.scoring.evaluate import compiled
-
     changed = False
-    for indicator in questionnaire.indicators:
+    for indicator in conditional:
         result = results.get(indicator.id)
-        if indicator.relevance is None or result is None or counts(result):
+        if result is None or counts(result):
             continue
         if result.state is AnswerState.NOT_APPLICABLE or result.national:
             continue
-        if compiled(indicator.relevance).references() & raised:
+        if references(indicator.relevance or "") & raised:
             results[indicator.id] = replace(result, relevance_pending=True)
             changed = True
     return changed
