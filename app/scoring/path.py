@@ -64,10 +64,8 @@ _LANGS = ("en", "es", "fr", "pt")
 
 def max_level(indicator: Indicator) -> int:
     """The highest level the indicator's mapping can give (5 when an expression decides)."""
-    levels = [o.level for o in indicator.options if o.level is not None]
-    levels += [b.level for b in indicator.bands]
-    if indicator.level_by in (LevelBy.OPTION, LevelBy.MAX_OPTION) and levels:
-        return max(o.level for o in indicator.options if o.level is not None)
+    if indicator.level_by in (LevelBy.OPTION, LevelBy.MAX_OPTION):
+        return max((o.level for o in indicator.options if o.level is not None), default=5)
     if indicator.level_by in (LevelBy.BAND, LevelBy.COUNT) and indicator.bands:
         return max(b.level for b in indicator.bands)
     return 5
