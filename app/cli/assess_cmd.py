@@ -451,6 +451,8 @@ def _print_snapshot(snapshot: Any) -> None:
         result = snapshot.score.domains[domain.id]
         level = "-" if result.level is None else result.level
         flags = " (provisional)" if result.provisional else ""
+        if result.insufficient_data:
+            flags = " (insufficient data)"
         print(f"\n{domain.id}  level {level}{flags}  {pick(domain.name, lang)}")
         for indicator in domain.indicators:
             city = snapshot.answers[indicator.id]

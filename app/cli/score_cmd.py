@@ -41,7 +41,12 @@ def run(args: argparse.Namespace) -> int:
         level = "-" if data["level"] is None else data["level"]
         score_text = "-" if data["score"] is None else f"{data['score']:.2f}"
         flags = " (provisional)" if data["provisional"] else ""
+        if data["insufficient_data"]:
+            flags = " (insufficient data)"
         capped = f"  capped by {', '.join(data['capped_by'])}" if data["capped_by"] else ""
+        shown, before = data["score"], data["uncapped_score"]
+        if shown is not None and before is not None and before - shown >= 0.005:
+            capped += f" ({before:.2f} before gates)"
         print(
             f"{domain.id:<6} level {level}  score {score_text}  "
             f"answered {data['completeness']:.0%}{flags}{capped}  {pick(domain.name, args.lang)}"
@@ -49,4 +54,8 @@ def run(args: argparse.Namespace) -> int:
     overall = document["overall"]
     if overall["score"] is not None:
         print(f"overall score {overall['score']:.2f}; bottleneck {overall['bottleneck']}")
+    elif overall["insufficient_data"]:
+        print(f"no overall score: insufficient data in {', '.join(overall['insufficient_data'])}")
+    for check in document["checks"]:
+        print(f"warning: {check['message']} ({', '.join(check['indicators'])})")
     return 0

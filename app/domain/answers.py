@@ -45,6 +45,10 @@ class IndicatorResult:
     data_gap: bool = False  # don't know / not measured
     disagreement: bool = False  # contributors disagree and no city answer was set
     constraint_failed: bool = False
+    # Relevance could not be decided because an answer it depends on is missing or unknown:
+    # scoring counts the indicator as a data gap, so skipping the deciding question never pays.
+    relevance_pending: bool = False
+    national: bool = False  # national context: reported apart, never weighs on the city's levels
 
 
 @dataclass(frozen=True)
@@ -52,7 +56,7 @@ class GateResult:
     gate_id: str
     indicators: tuple[str, ...]
     fired: bool
-    pending: bool  # a gate indicator is unanswered, so the gate cannot be judged
+    pending: bool  # fired only because a gate indicator is unanswered (a gap counts as level 1)
     cap: int
 
 
@@ -60,9 +64,14 @@ class GateResult:
 class NextStep:
     indicator_id: str
     reason: str  # "gate" or "gain"
-    current_level: int
-    gain: float  # how much the domain score rises if this indicator reaches the target level
-    action: LocalText = field(default_factory=dict)
+    current_level: int  # a data gap (don't know, not measured, unanswered) counts as 1
+    gain: float  # how much the domain score rises when this indicator reaches target_level
+    action: LocalText = field(default_factory=dict)  # one clause per level to climb
+    target_level: int = 0  # the level this step must reach for the path to hold
+    projected_score: float | None = None  # the domain's counting score after this and earlier steps
+    current_value: AnswerValue = None  # the answer today (None for a data gap)
+    target_value: LocalText = field(default_factory=dict)  # the answer that reaches target_level
+    measure: bool = False  # a data gap: the step is to measure it, not to change the service
 
 
 @dataclass(frozen=True)
@@ -78,6 +87,10 @@ class DomainResult:
     indicators: tuple[IndicatorResult, ...]
     gates: tuple[GateResult, ...] = ()
     uncapped_level: int | None = None
+    uncapped_score: float | None = None  # before gates; secondary, explained figure
+    known: float = 0.0  # share of applicable scored indicators with a real answer
+    insufficient_data: bool = False  # too little known data for a level (level and score None)
+    national: tuple[IndicatorResult, ...] = ()  # national context indicators, not in the level
 
     @property
     def applicable(self) -> int:
@@ -87,15 +100,27 @@ class DomainResult:
 
 
 @dataclass(frozen=True)
+class CheckResult:
+    """A consistency check between answers that found them contradicting each other."""
+
+    check_id: str
+    indicators: tuple[str, ...]
+    message: LocalText
+
+
+@dataclass(frozen=True)
 class ScoreResult:
     domains: Mapping[str, DomainResult]
     overall_score: float | None
     bottleneck: str | None
     domain_weights: Mapping[str, float]
+    # Domains without a level because too little is known: the overall is then withheld.
+    insufficient_domains: tuple[str, ...] = ()
+    checks: tuple[CheckResult, ...] = ()  # consistency warnings between answers
 
     def indicator(self, indicator_id: str) -> IndicatorResult | None:
         for domain in self.domains.values():
-            for result in domain.indicators:
+            for result in (*domain.indicators, *domain.national):
                 if result.indicator_id == indicator_id:
                     return result
         return None

@@ -83,6 +83,17 @@ class Band:
 
 
 @dataclass(frozen=True)
+class Check:
+    """A consistency check: `when` is true when the answers contradict each other (a warning)."""
+
+    id: str
+    when: str
+    indicators: tuple[str, ...]
+    message: LocalText = field(default_factory=dict)
+    line: int = 0
+
+
+@dataclass(frozen=True)
 class Indicator:
     id: str
     type: AnswerType
@@ -110,7 +121,17 @@ class Indicator:
     allow_not_measured: bool = False
     # actions[n] = what to do to move this indicator from level n to n + 1 (n = 1..4)
     actions: Mapping[int, LocalText] = field(default_factory=dict)
+    # "national": the same for every city of a country; reported as context, not in the level.
+    scope: str = "city"
+    # Indicators whose steps come first on a path to the next level (e.g. EQA before NGS).
+    after: tuple[str, ...] = ()
+    # Consistency checks declared on this question: warnings when answers contradict each other.
+    checks: tuple[Check, ...] = ()
     line: int = 0  # line in the definition file, for messages
+
+    @property
+    def national(self) -> bool:
+        return self.scope == "national"
 
     def option(self, code: str) -> Option | None:
         for option in self.options:
@@ -192,6 +213,11 @@ class Questionnaire:
     @property
     def indicators(self) -> tuple[Indicator, ...]:
         return tuple(ind for domain in self.domains for ind in domain.indicators)
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        """Every consistency check, in questionnaire order (each is declared on an indicator)."""
+        return tuple(check for ind in self.indicators for check in ind.checks)
 
     def indicator(self, indicator_id: str) -> Indicator:
         """The indicator with this id; KeyError if none."""

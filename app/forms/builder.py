@@ -12,7 +12,7 @@ from app.domain.questionnaire import (
     Questionnaire,
     Section,
 )
-from app.forms.checks import check_expressions
+from app.forms.checks import check_condition, check_expressions
 from app.forms.fields import Fields, Report, at
 from app.forms.indicators import Registry, peek_id, read_indicator
 from app.forms.yamltree import Node
@@ -70,6 +70,8 @@ def build_questionnaire(root: Node, report: Report) -> Questionnaire | None:
     domains = _domains(f, registry)
     indicators = {ind.id: ind for domain in domains for ind in domain.indicators}
     check_expressions(indicators, registry, report)
+    _check_consistency_checks(indicators, registry, report)
+    _check_after(indicators, report)
     domain_ids = {domain.id for domain in domains}
     form_id = f.string("id", pattern=QUESTIONNAIRE_ID, hint="use lower-case letters, digits, '-'")
     version = f.string("version", pattern=VERSION, hint="use letters, digits, '.', '-', '_'")
@@ -227,6 +229,32 @@ def _gates(
     return tuple(gates)
 
 
+def _check_after(indicators: dict[str, Indicator], report: Report) -> None:
+    for indicator in indicators.values():
+        for other in indicator.after:
+            if other not in indicators:
+                report.error(
+                    indicator.line,
+                    f"indicator {indicator.id}",
+                    f"after: unknown indicator '{other}'",
+                )
+
+
+def _check_consistency_checks(
+    indicators: dict[str, Indicator], registry: Registry, report: Report
+) -> None:
+    seen: dict[str, int] = {}
+    for check, where in registry.checks:
+        if check.id in seen:
+            report.error(check.line, where, f"check id {check.id} is already used on line "
+                         f"{seen[check.id]}")  # fmt: skip
+        seen.setdefault(check.id, check.line)
+        check_condition(check.when, check.line, f"{where}: when", indicators, registry, report)
+        for other in check.indicators:
+            if other not in indicators:
+                report.error(check.line, where, f"indicators: unknown indicator '{other}'")
+
+
 def _gate_indicators(
     gf: Fields, indicators: dict[str, Indicator], registry: Registry
 ) -> tuple[str, ...]:
@@ -241,6 +269,12 @@ def _gate_indicators(
                 gf.error("indicators", f"unknown indicator '{indicator_id}'", node.line)
         elif indicator_id in indicators and not indicators[indicator_id].scored:
             gf.error("indicators", f"{indicator_id} is not scored, so it has no level", node.line)
+        elif indicator_id in indicators and indicators[indicator_id].national:
+            gf.error(
+                "indicators",
+                f"{indicator_id} is national context, so it cannot cap a city's level",
+                node.line,
+            )
         elif indicator_id in members:
             gf.error("indicators", f"{indicator_id} is listed twice", node.line)
         else:

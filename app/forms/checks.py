@@ -43,7 +43,7 @@ def check_expressions(indicators: dict[str, Indicator], registry: Registry, repo
                 "'value' (the indicator's own value) can be used "
                 "only in constraint and level_expression",
             )
-        _check_names(expr, indicators, registry, report, site)
+        _check_names(expr, indicators, registry, report, site.line, where)
         own = {"value": site.indicator_id, "level": f"level({site.indicator_id})"}
         for source in (own[kind] for kind in DECIDES.get(site.field, ())):
             targets = edges.setdefault(source, {})
@@ -74,13 +74,13 @@ def _check_names(
     indicators: dict[str, Indicator],
     registry: Registry,
     report: Report,
-    site: ExpressionSite,
+    line: int,
+    where: str,
 ) -> None:
-    where = at(f"indicator {site.indicator_id}", site.field)
     for node in expr.walk():
         if isinstance(node, Ref) and node.indicator_id not in registry.lines:
             report.error(
-                site.line, where, f"unknown indicator '{node.indicator_id}' (column {node.column})"
+                line, where, f"unknown indicator '{node.indicator_id}' (column {node.column})"
             )
         if not isinstance(node, Call) or not node.args or not isinstance(node.args[0], Ref):
             continue
@@ -89,7 +89,30 @@ def _check_names(
             continue  # unknown (reported above) or itself broken (reported where it is)
         problem = _call_problem(node, target)
         if problem:
-            report.error(site.line, where, f"{problem} (column {node.column})")
+            report.error(line, where, f"{problem} (column {node.column})")
+
+
+def check_condition(
+    text: str,
+    line: int,
+    where: str,
+    indicators: dict[str, Indicator],
+    registry: Registry,
+    report: Report,
+) -> bool:
+    """A consistency check's `when`: parses, names real indicators, never uses `value`.
+    Checks only read answers, so they cannot take part in a cycle."""
+    try:
+        expr = parse(text)
+    except ExpressionError as err:
+        report.error(line, where, f"{err.message} (column {err.column})")
+        return False
+    if expr.uses_value():
+        report.error(line, where, "'value' cannot be used in a check (name the indicator)")
+        return False
+    before = len(report.problems)
+    _check_names(expr, indicators, registry, report, line, where)
+    return len(report.problems) == before
 
 
 def _call_problem(call: Call, target: Indicator) -> str | None:

@@ -5,7 +5,15 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from app.domain.questionnaire import AnswerType, Band, Indicator, LevelBy, LocalText, Option
+from app.domain.questionnaire import (
+    AnswerType,
+    Band,
+    Check,
+    Indicator,
+    LevelBy,
+    LocalText,
+    Option,
+)
 from app.forms.fields import Fields, Report, at, read_text
 from app.forms.yamltree import Node
 from app.logic.expression_lexer import INDICATOR_ID
@@ -14,12 +22,16 @@ INDICATOR_FIELDS = (
     "id", "type", "core", "label", "help", "guidance", "source", "required", "scored", "weight",
     "unit", "min", "max", "decimals", "not_applicable", "not_measured", "relevance", "constraint",
     "constraint_message", "options", "level_by", "bands", "level_expression", "compute", "actions",
+    "scope", "after", "checks",
 )  # fmt: skip
+CHECK_FIELDS = ("id", "when", "indicators", "message")
+SCOPES = ("city", "national")
 OPTION_FIELDS = ("code", "label", "level", "exclusive")
 BAND_FIELDS = ("min", "level")
 EXPRESSION_FIELDS = ("relevance", "constraint", "compute", "level_expression")
 
 OPTION_CODE = re.compile(r"[a-z0-9][a-z0-9_]*")
+CHECK_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]*")
 NOT_SCORED_TYPES = (AnswerType.DATE, AnswerType.TEXT, AnswerType.LONG_TEXT)
 NUMBER_TYPES = (AnswerType.INTEGER, AnswerType.DECIMAL, AnswerType.PERCENT, AnswerType.COMPUTED)
 
@@ -55,6 +67,7 @@ class Registry:
 
     lines: dict[str, int] = field(default_factory=dict)  # every indicator id seen -> its line
     expressions: list[ExpressionSite] = field(default_factory=list)
+    checks: list[tuple[Check, str]] = field(default_factory=list)  # with where, for messages
 
 
 def peek_id(node: Node) -> str | None:
@@ -145,8 +158,60 @@ class _IndicatorReader:
             allow_not_applicable=f.boolean("not_applicable", False),
             allow_not_measured=f.boolean("not_measured", False),
             actions=actions,
+            scope=self._scope(scored),
+            after=self._after(),
+            checks=self._checks(),
             line=line,
         )
+
+    def _checks(self) -> tuple[Check, ...]:
+        """Consistency checks; their `when` is validated once every indicator is read."""
+        found: list[Check] = []
+        for item in self.f.items("checks"):
+            name = peek_id(item)
+            where = at(f"indicator {self.id}", f"checks {name}" if name else "checks")
+            cf = Fields(
+                item, where, self.f.report, CHECK_FIELDS, required=("id", "when", "message")
+            )
+            if not cf.ok:
+                continue
+            check_id = cf.string("id", pattern=CHECK_ID, hint="use letters, digits, '-' and '_'")
+            when = cf.string("when", free=True)
+            message = cf.text("message", required=True)
+            members: list[str] = [self.id]
+            for node in cf.items("indicators"):
+                if node.kind != "scalar" or not isinstance(node.value, str):
+                    cf.error("indicators", f"expected an indicator id, got {node.describe()}",
+                             node.line)  # fmt: skip
+                elif node.value not in members:
+                    members.append(node.value)
+            if check_id is None or not when:
+                continue
+            check = Check(check_id, when, tuple(members), message, item.line)
+            self.registry.checks.append((check, where))
+            found.append(check)
+        return tuple(found)
+
+    def _scope(self, scored: bool) -> str:
+        scope = self.f.string("scope", "city") or "city"
+        if scope not in SCOPES:
+            self.f.error("scope", f"'{scope}' is not city or national")
+            return "city"
+        if scope == "national" and not scored:
+            self.f.error("scope", "only a scored indicator can be national context")
+        return scope
+
+    def _after(self) -> tuple[str, ...]:
+        """Indicator ids whose steps come first; checked against every id once all are read."""
+        found: list[str] = []
+        for node in self.f.items("after"):
+            if node.kind != "scalar" or not isinstance(node.value, str):
+                self.f.error("after", f"expected an indicator id, got {node.describe()}", node.line)
+            elif node.value == self.id:
+                self.f.error("after", f"{self.id} cannot come after itself", node.line)
+            else:
+                found.append(node.value)
+        return tuple(found)
 
     def _numbers(self) -> tuple[float | None, float | None, int | None, LocalText]:
         f = self.f

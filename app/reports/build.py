@@ -77,6 +77,13 @@ def build_report(
     return replace(data, previous=before)
 
 
+def lowered_from(result: DomainResult) -> float | None:
+    """The score before gates when a gate lowered the counting score, else None."""
+    if result.score is None or result.uncapped_score is None:
+        return None
+    return result.uncapped_score if result.uncapped_score - result.score >= 0.005 else None
+
+
 class _Builder:
     def __init__(self, snapshot: AssessmentSnapshot, lang: str, round_number: int = 1) -> None:
         self.snap = snapshot
@@ -85,7 +92,9 @@ class _Builder:
         self.lang = lang
         self.labels = texts.labels(lang)
         self.results: dict[str, IndicatorResult] = {
-            r.indicator_id: r for d in snapshot.score.domains.values() for r in d.indicators
+            r.indicator_id: r
+            for d in snapshot.score.domains.values()
+            for r in (*d.indicators, *d.national)
         }
         self.names = {c.id: c.name for c in snapshot.contributors}
 
@@ -299,6 +308,7 @@ class _Builder:
             provisional=result.provisional,
             capped_by=tuple(result.capped_by),
             capped_by_text=", ".join(result.capped_by),
+            uncapped_score=lowered_from(result),
         )
 
     def domain_section(self, domain: Domain, rows: Mapping[str, IndicatorRow]) -> DomainSection:
@@ -335,7 +345,15 @@ class _Builder:
             title = self.t("path_to_level", level=level + 1)
             steps = tuple(
                 self.step_row(
-                    domain, s.indicator_id, s.reason, s.current_level, level + 1, s.action
+                    domain,
+                    s.indicator_id,
+                    s.reason,
+                    s.current_level,
+                    s.target_level or level + 1,
+                    s.action,
+                    target_value=self.pick(s.target_value),
+                    projected=s.projected_score,
+                    measure=s.measure,
                 )
                 for s in (result.next_level if result else ())
             )
@@ -347,7 +365,7 @@ class _Builder:
             row=row,
             description=self.pick(domain.description),
             headline=headline,
-            score_line=self.t("domain_score", score=row.score_text),
+            score_line=self.score_line(result, row.score_text),
             completeness_line=self.t(
                 "completeness_line", answered=row.completeness_text, dont_know=row.dont_know_text
             ),
@@ -366,6 +384,14 @@ class _Builder:
             ),
         )
 
+    def score_line(self, result: DomainResult | None, shown: str) -> str:
+        """The counting (capped) score; the score before gates beside it only if a gate lowered it."""
+        uncapped = lowered_from(result) if result else None
+        if uncapped is None:
+            return self.t("domain_score", score=shown)
+        before = score_text(uncapped, self.lang, self.labels)
+        return self.t("domain_score_capped", score=shown, uncapped=before)
+
     def step_row(
         self,
         domain: Domain,
@@ -374,6 +400,9 @@ class _Builder:
         current: int,
         target: int,
         action: Mapping[str, str],
+        target_value: str = "",
+        projected: float | None = None,
+        measure: bool = False,
     ) -> StepRow:
         question = ""
         if self.q.has_indicator(indicator_id):
@@ -388,6 +417,9 @@ class _Builder:
             current_level=current,
             target_level=target,
             action=self.pick(action) or self.t("none"),
+            target_value=target_value,
+            projected_score=projected,
+            measure=measure,
         )
 
     # -- summary
@@ -414,4 +446,8 @@ class _Builder:
             bottleneck_id=score.bottleneck,
             bottleneck_text=bottleneck_text,
             priorities=tuple(priorities[:MAX_PRIORITIES]),
+            warnings=tuple(
+                f"{self.pick(check.message) or check.check_id} ({', '.join(check.indicators)})"
+                for check in score.checks
+            ),
         )

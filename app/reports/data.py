@@ -90,6 +90,9 @@ class StepRow:
     current_level: int
     target_level: int
     action: str
+    target_value: str = ""  # the answer that reaches target_level, in words
+    projected_score: float | None = None  # the domain's counting score once this step is done
+    measure: bool = False  # a data gap: measure it first
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,8 @@ class DomainRow:
     provisional: bool
     capped_by: tuple[str, ...]  # indicator ids
     capped_by_text: str
+    # The score before gates, only where a gate lowered the counting score (else None).
+    uncapped_score: float | None = None
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,7 @@ class DomainSection:
     score_line: str
     completeness_line: str
     capped_notes: tuple[str, ...]  # one sentence per gate that capped the level
-    pending_notes: tuple[str, ...]  # gates that cannot be judged yet
+    pending_notes: tuple[str, ...]  # gates that fired only because a question is unanswered
     path_title: str
     path_note: str  # why there is no path ("highest level", "answer first"), else ""
     steps: tuple[StepRow, ...]
@@ -138,6 +143,8 @@ class Summary:
     bottleneck_id: str | None
     bottleneck_text: str
     priorities: tuple[StepRow, ...]
+    # Consistency warnings between answers, in the report's language ("message (IDs)").
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -67,7 +67,9 @@ _TEXTS: dict[str, str | tuple[str, ...]] = {
     "change_none": N_("no change"),
     "change_new": N_("not assessed then"),
     "overall_score": N_("Overall score"),
-    "overall_note": N_("Weighted mean of the domain scores (weights in the method section)."),
+    "overall_note": N_(
+        "Weighted mean of the capped domain scores (weights in the method section)."
+    ),
     "bottleneck": N_("Bottleneck"),
     "bottleneck_note": N_("The weakest domain: {name} (level {level})."),
     "no_bottleneck": N_("No domain has a level yet."),
@@ -111,6 +113,7 @@ _TEXTS: dict[str, str | tuple[str, ...]] = {
     "col_dont_know": N_("Don't know"),
     "col_provisional": N_("Provisional"),
     "col_capped_by": N_("Capped by"),
+    "col_uncapped": N_("Score before gates"),
     "col_weight": N_("Weight"),
     "col_indicator": N_("Indicator"),
     "col_id": N_("Id"),
@@ -205,18 +208,24 @@ _TEXTS: dict[str, str | tuple[str, ...]] = {
     "range_at_least": N_("at least {low}"),
     "range_at_most": N_("at most {high}"),
     "domain_level": N_("Level {level}: {name}"),
-    "domain_no_level": N_("No level: no scored answers in this domain yet."),
+    "domain_no_level": N_(
+        "No level: insufficient data (fewer than half of this domain's questions have a "
+        "known answer)."
+    ),
     "domain_score": N_("Score {score} of 5"),
+    "domain_score_capped": N_("Score {score} of 5 (capped by a gate; {uncapped} before gates)"),
     "completeness_line": N_(
         "Completeness: {answered} answered, {dont_know} don't know or not measured."
     ),
     "provisional_mark": N_("PROVISIONAL"),
     "provisional_note": N_(
-        "Provisional: fewer than 80% of the indicators are answered, or a gate cannot be "
-        "judged yet."
+        "Provisional: fewer than 80% of the indicators have a response, or a gate fired "
+        "only because one of its questions is unanswered."
     ),
     "capped_note": N_("Capped at level {cap} (the score alone gives level {uncapped}): {message}"),
-    "pending_gate_note": N_("Cannot be judged until {ids} is answered: {message}"),
+    "pending_gate_note": N_(
+        "Counts as fired until {ids} is answered (an unanswered question is a data gap): {message}"
+    ),
     "not_capped": N_("No gate caps this domain."),
     "indicators": N_("Indicators"),
     "path_to_level": N_("Path to level {level}"),
@@ -231,36 +240,50 @@ _TEXTS: dict[str, str | tuple[str, ...]] = {
     "method_scoring": N_("How levels are computed"),
     "method_text": (
         N_(
-            "Each answer maps to a level from 1 to 5 through the questionnaire's own mapping. "
-            '"Don\'t know" and "not measured" count as level 1 and are listed as data gaps; '
-            '"not applicable" and skipped questions are left out; unanswered questions are '
-            "left out of the score and lower completeness."
+            "Each answer maps to a level from 1 to 5 through the questionnaire's own "
+            'mapping. Every applicable question counts: "don\'t know", "not measured" and '
+            "unanswered questions all count as level 1 and are listed as data gaps, so "
+            'skipping a question never scores higher than answering it; only "not '
+            'applicable" leaves it out.'
         ),
         N_(
-            "A domain's score is the weighted mean of its indicator levels (1.0 to 5.0). Its "
-            "level is the score rounded down, then capped by any gate that fires."
+            "A domain's score before gates is the weighted mean of its indicator levels (1.0 "
+            "to 5.0). A gate that fires holds both the domain's score and its level at the "
+            "gate's cap; the score that counts, shown everywhere, is this capped score, and "
+            "the level is it rounded down. The score before gates is shown beside it only "
+            "when a gate lowered it."
         ),
         N_(
-            "A gate is a critical rule: when its indicators are below a threshold, it caps the "
-            "levels of the domains it names, whatever their score. A gate whose indicators are "
-            "unanswered cannot be judged, and the domains it caps are marked provisional."
+            "A gate is a critical rule: when its indicators are below a threshold (a data "
+            "gap counts as level 1), it caps the domains it names, whatever their score. A "
+            "gate that fires because one of its questions is still unanswered marks those "
+            "domains provisional."
         ),
         N_(
-            "Completeness is the share of applicable indicators with a response. A domain "
-            "below 80% is marked provisional wherever it is shown."
+            "A domain where fewer than half of the applicable questions have a known answer "
+            'shows "insufficient data" instead of a level. Completeness is the share of '
+            "applicable indicators with a response; a domain below 80% is marked provisional."
+        ),
+        N_(
+            "Indicators that are the same for every city of a country are shown as national "
+            "context and do not weigh on the city's levels."
         ),
         N_(
             "Where contributors disagree and no city answer was set, the lowest of their "
             "levels counts and the indicator is marked as an unresolved disagreement."
         ),
         N_(
-            "The path to the next level lists first the gates that block it, then the "
-            "indicators whose improvement raises the domain score most (weight times distance "
-            "to the next level), each with the action from the questionnaire."
+            "The path to the next level is the fewest indicator steps that together lift the "
+            "capped level by one: first the gates that block it, then the steps that add "
+            "most to the score. Each step shows its current and target level, the answer to "
+            'reach and the score projected once it is done; a data gap gets "measure it" as '
+            "its action."
         ),
         N_(
-            "The overall score is the weighted mean of the domain scores; the bottleneck is "
-            "the domain with the lowest level."
+            "The overall score is the weighted mean of the capped domain scores, withheld "
+            "while any domain has insufficient data; it lies less than one level above the "
+            "weighted mean of the displayed levels. The bottleneck is the domain with the "
+            "lowest level."
         ),
     ),
     "method_gates": N_("Gates"),

@@ -26,6 +26,7 @@ def summary(ws: Worksheet, data: ReportData) -> None:
             Column(L["col_provisional"], 12),
             Column(L["col_capped_by"], 16),
             Column(L["col_weight"], 9, number_format=WEIGHT),
+            Column(L["col_uncapped"], 13, number_format=SCORE),
         ],
         title=L["sheet_summary"],
     )
@@ -43,6 +44,7 @@ def summary(ws: Worksheet, data: ReportData) -> None:
                 d.provisional,
                 d.capped_by_text,
                 d.weight,
+                d.uncapped_score,
             ]
         )
     last_domain_row = sheet.row

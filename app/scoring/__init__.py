@@ -8,9 +8,11 @@ path to the next level. Same answers + same definition -> same result.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 from app.domain import Answer, IndicatorResult, Questionnaire, ScoreResult
 from app.scoring.aggregate import aggregate
+from app.scoring.consistency import broken_checks
 from app.scoring.evaluate import Evaluation, level_for_value
 from app.scoring.json import score_to_json
 
@@ -24,7 +26,12 @@ def score(
 ) -> ScoreResult:
     """Score the city answers. `disputed` maps an indicator to contributors' differing answers:
     the lowest level among them counts, and the indicator is flagged as a disagreement."""
-    return aggregate(questionnaire, indicator_results(questionnaire, answers, disputed))
+    result = aggregate(questionnaire, indicator_results(questionnaire, answers, disputed))
+    if not questionnaire.checks:
+        return result
+    # Checks read the answers as given (a disputed indicator reads its city answer).
+    warnings = broken_checks(questionnaire, Evaluation(questionnaire, answers))
+    return replace(result, checks=warnings)
 
 
 def indicator_results(

@@ -1,47 +1,62 @@
 """Stage two of scoring: indicator levels -> domain scores, levels, gates, gaps and next steps.
 
 Everything here depends only on indicator results (levels and states), never on answer values,
-which is what makes the monotonicity property easy to state and to test: raising one indicator's
-level never lowers a domain's score or level.
+which is what makes the properties easy to state and to test: raising one indicator's level never
+lowers a domain's score or level, and skipping a question or answering "don't know" never scores
+higher than any real answer.
+
+The rules (docs/architecture.md, "Scoring rules"):
+
+- Every applicable city indicator counts. A data gap (don't know, not measured, unanswered, or
+  relevance that hangs on a missing answer) counts as level 1 in the mean and in the gates.
+- A domain whose known answers cover less than `MIN_KNOWN` of its applicable indicators has
+  insufficient data: no level and no score.
+- A fired gate holds the domain's level *and* its counting score at the cap; the score before
+  gates is kept as `uncapped_score`, a secondary figure.
+- The overall score is the weighted mean of the counting (capped) domain scores; it is withheld
+  while any domain has insufficient data.
+- National-context indicators are reported beside the domain and never weigh on it.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 from app.domain import (
     AnswerState,
     Domain,
     DomainResult,
-    Gate,
     GateResult,
     IndicatorResult,
     NextStep,
     Questionnaire,
     ScoreResult,
 )
+from app.scoring.levels import (
+    MIN_KNOWN,
+    counted_level,
+    counts,
+    domain_figures,
+    is_known,
+    judge_gate,
+)
+from app.scoring.path import path_to_next_level
 
-PROVISIONAL_BELOW = 0.8  # a domain with less than 80% of its indicators answered is provisional
-MAX_GAIN_STEPS = 5  # how many "gain" steps the path to the next level lists
+PROVISIONAL_BELOW = 0.8  # less than 80% of the applicable indicators responded to: provisional
 _RESPONDED = (AnswerState.ANSWERED, AnswerState.DONT_KNOW, AnswerState.NOT_MEASURED)
 _GAPS = (AnswerState.DONT_KNOW, AnswerState.NOT_MEASURED)
 
 
 def aggregate(questionnaire: Questionnaire, results: Mapping[str, IndicatorResult]) -> ScoreResult:
     gates = {gate.id: judge_gate(gate, results) for gate in questionnaire.gates}
+    levels = {r.indicator_id: counted_level(r) for r in results.values()}
     domains = {
-        domain.id: score_domain(questionnaire, domain, results, gates)
+        domain.id: score_domain(questionnaire, domain, results, gates, levels)
         for domain in questionnaire.domains
     }
     weights = {domain.id: domain.weight for domain in questionnaire.domains}
-    scored = [
-        (domains[d.id], d.weight) for d in questionnaire.domains if domains[d.id].score is not None
-    ]
-    overall = None
-    if scored:
-        total = sum(weight for _result, weight in scored)
-        overall = sum((r.score or 0.0) * w for r, w in scored) / total
+    insufficient = tuple(d for d, r in domains.items() if r.insufficient_data)
+    overall = overall_score(domains, weights)
     bottleneck = None
     ranked = [
         (r.level, r.score, index, r.domain_id)
@@ -51,39 +66,29 @@ def aggregate(questionnaire: Questionnaire, results: Mapping[str, IndicatorResul
     if ranked:
         bottleneck = min(ranked)[3]
     return ScoreResult(
-        domains=domains, overall_score=overall, bottleneck=bottleneck, domain_weights=weights
+        domains=domains,
+        overall_score=overall,
+        bottleneck=bottleneck,
+        domain_weights=weights,
+        insufficient_domains=insufficient,
     )
 
 
-def judge_gate(gate: Gate, results: Mapping[str, IndicatorResult]) -> GateResult:
-    """Fired: the gate indicators are low (any or all). Pending: it cannot be judged yet."""
-    below: list[str] = []
-    above = 0
-    unanswered = 0
-    for indicator_id in gate.indicators:
-        result = results.get(indicator_id)
-        if result is None or not result.relevant or result.state is AnswerState.NOT_APPLICABLE:
-            continue
-        if result.level is None:
-            unanswered += 1
-        elif result.level < gate.min_level:
-            below.append(indicator_id)
-        else:
-            above += 1
-    if gate.mode == "all":
-        fired = bool(below) and above == 0 and unanswered == 0
-        pending = above == 0 and unanswered > 0
-    else:
-        fired = bool(below)
-        pending = not fired and unanswered > 0
-    cap = min(gate.caps.values()) if gate.caps else 5
-    return GateResult(
-        gate_id=gate.id,
-        indicators=tuple(below) if fired else (),
-        fired=fired,
-        pending=pending,
-        cap=cap,
-    )
+def overall_score(
+    domains: Mapping[str, DomainResult], weights: Mapping[str, float]
+) -> float | None:
+    """Weighted mean of the counting (capped) domain scores; None while a domain lacks data.
+
+    Each counting score lies in [level, level + 1), so the overall never exceeds the weighted mean
+    of the displayed levels by a whole level or more.
+    """
+    if any(r.insufficient_data for r in domains.values()):
+        return None
+    scored = [(r.score, weights[d]) for d, r in domains.items() if r.score is not None]
+    total = sum(weight for _score, weight in scored)
+    if not scored or total <= 0:
+        return None
+    return sum(score * weight for score, weight in scored if score is not None) / total
 
 
 def score_domain(
@@ -91,41 +96,42 @@ def score_domain(
     domain: Domain,
     results: Mapping[str, IndicatorResult],
     gate_results: Mapping[str, GateResult],
+    levels: Mapping[str, int] | None = None,
 ) -> DomainResult:
-    indicators = [ind for ind in domain.scored_indicators]
-    own = tuple(results[ind.id] for ind in indicators if ind.id in results)
-    applicable = [r for r in own if r.relevant and r.state is not AnswerState.NOT_APPLICABLE]
-    responded = [r for r in applicable if r.state in _RESPONDED and r.level is not None]
+    indicators = domain.scored_indicators
+    everything = tuple(results[ind.id] for ind in indicators if ind.id in results)
+    own = tuple(r for r in everything if not r.national)
+    national = tuple(r for r in everything if r.national)
+    applicable = [r for r in own if counts(r)]
+    responded = [r for r in applicable if r.state in _RESPONDED and r.relevant]
+    known = [r for r in applicable if is_known(r)]
     gaps = [r for r in responded if r.state in _GAPS]
-    completeness = len(responded) / len(applicable) if applicable else 1.0
-    dont_know = len(gaps) / len(applicable) if applicable else 0.0
-
-    weights = {ind.id: ind.weight for ind in indicators}
-    total_weight = sum(weights[r.indicator_id] for r in responded)
-    score: float | None = None
-    uncapped: int | None = None
-    if responded and total_weight > 0:
-        score = sum(weights[r.indicator_id] * (r.level or 1) for r in responded) / total_weight
-        uncapped = max(1, min(5, math.floor(score + 1e-9)))
+    share = (lambda part: len(part) / len(applicable)) if applicable else None
+    completeness = share(responded) if share else 1.0
+    known_share = share(known) if share else 1.0
+    dont_know = share(gaps) if share else 0.0
 
     my_gates = [g for g in questionnaire.gates if domain.id in g.caps]
     judged = tuple(gate_results[g.id] for g in my_gates)
-    level = uncapped
+    caps = [g.caps[domain.id] for g, j in zip(my_gates, judged, strict=True) if j.fired]
     capped_by: list[str] = []
-    for gate, judgement in zip(my_gates, judged, strict=True):
-        if judgement.fired:
-            for indicator_id in judgement.indicators:
-                if indicator_id not in capped_by:
-                    capped_by.append(indicator_id)
-            if level is not None:
-                level = min(level, gate.caps[domain.id])
+    for judgement in judged:
+        for indicator_id in judgement.indicators:
+            if indicator_id not in capped_by:
+                capped_by.append(indicator_id)
+
+    if levels is None:
+        levels = {r.indicator_id: counted_level(r) for r in results.values()}
+    raw, uncapped, score, level = domain_figures(domain, results, levels, caps)
+    insufficient = bool(applicable) and known_share < MIN_KNOWN
+    if insufficient:
+        score = level = None
+        capped_by = []  # no level to cap; the fired gates stay in `gates`
     provisional = completeness < PROVISIONAL_BELOW or any(j.pending for j in judged)
 
     steps: tuple[NextStep, ...] = ()
     if level is not None and level < 5:
-        steps = _next_steps(
-            questionnaire, domain, level, my_gates, judged, responded, weights, results
-        )
+        steps = path_to_next_level(questionnaire, domain, level, results, levels)
 
     return DomainResult(
         domain_id=domain.id,
@@ -138,60 +144,9 @@ def score_domain(
         next_level=steps,
         indicators=own,
         gates=judged,
-        uncapped_level=uncapped,
+        uncapped_level=None if insufficient else uncapped,
+        uncapped_score=None if insufficient else raw,
+        known=known_share,
+        insufficient_data=insufficient,
+        national=national,
     )
-
-
-def _next_steps(
-    questionnaire: Questionnaire,
-    domain: Domain,
-    level: int,
-    gates: list[Gate],
-    judged: tuple[GateResult, ...],
-    responded: list[IndicatorResult],
-    weights: Mapping[str, float],
-    results: Mapping[str, IndicatorResult],
-) -> tuple[NextStep, ...]:
-    """Blocking gates first, then the indicators whose improvement raises the score most."""
-    target = level + 1
-    steps: list[NextStep] = []
-    seen: set[str] = set()
-    for gate, judgement in zip(gates, judged, strict=True):
-        if not judgement.fired or gate.caps[domain.id] >= target:
-            continue
-        for indicator_id in judgement.indicators:
-            if indicator_id in seen or not questionnaire.has_indicator(indicator_id):
-                continue
-            seen.add(indicator_id)
-            indicator = questionnaire.indicator(indicator_id)
-            gate_result = results.get(indicator_id)
-            current = (gate_result.level if gate_result else None) or 1
-            steps.append(
-                NextStep(
-                    indicator_id=indicator_id,
-                    reason="gate",
-                    current_level=current,
-                    gain=0.0,
-                    action=indicator.actions.get(current, {}),
-                )
-            )
-    total = sum(weights[r.indicator_id] for r in responded) or 1.0
-    candidates = [
-        (weights[r.indicator_id] * (target - (r.level or 1)) / total, r)
-        for r in responded
-        if r.indicator_id not in seen and (r.level or 1) < target
-    ]
-    order = {ind.id: i for i, ind in enumerate(domain.indicators)}
-    candidates.sort(key=lambda item: (-item[0], item[1].level or 1, order[item[1].indicator_id]))
-    for gain, result in candidates[:MAX_GAIN_STEPS]:
-        current = result.level or 1
-        steps.append(
-            NextStep(
-                indicator_id=result.indicator_id,
-                reason="gain",
-                current_level=current,
-                gain=round(gain, 4),
-                action=questionnaire.indicator(result.indicator_id).actions.get(current, {}),
-            )
-        )
-    return tuple(steps)

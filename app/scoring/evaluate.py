@@ -34,6 +34,12 @@ def compiled(text: str) -> Expr:
     return parse(text)
 
 
+@lru_cache(maxsize=4096)
+def references(text: str) -> frozenset[str]:
+    """The indicator ids an expression reads (cached: relevance is asked about often)."""
+    return compiled(text).references()
+
+
 def band_level(bands: Sequence[Band], number: float) -> int | None:
     """The level of the last band whose lower bound the number reaches (first band below it)."""
     if not bands:
@@ -132,7 +138,16 @@ class Evaluation:
             data_gap=relevant and indicator.scored and state in _GAP_STATES,
             disagreement=disagreement,
             constraint_failed=not self.constraint_holds(indicator),
+            relevance_pending=not relevant and self.relevance_pending(indicator),
+            national=indicator.national,
         )
+
+    def relevance_pending(self, indicator: Indicator) -> bool:
+        """Relevance depends on an answer that is missing or unknown, so it is not decided yet."""
+        if indicator.relevance is None:
+            return False
+        undecided = (AnswerState.UNANSWERED, *_GAP_STATES)
+        return any(self.state(ref) in undecided for ref in references(indicator.relevance))
 
     # -- internals ----------------------------------------------------------------------------
 

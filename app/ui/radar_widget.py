@@ -18,7 +18,7 @@ LEVELS = 5
 @dataclass(frozen=True)
 class RadarAxis:
     label: str
-    score: float | None  # 1.0-5.0, None when the domain has no scored answers
+    score: float | None  # the counting (capped) score 1.0-5.0; None: insufficient data
     provisional: bool = False
 
 

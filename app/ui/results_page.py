@@ -88,15 +88,32 @@ class ResultsPage(QWidget):
         self.radar.set_axes(axes)
         overall = format_number(score.overall_score, 1) if score.overall_score is not None else "–"
         parts = [_("Overall score: {score} of 5").format(score=overall)]
+        if score.insufficient_domains:
+            names = ", ".join(score.insufficient_domains)
+            parts.append(
+                _("no overall until {domains} have enough known answers").format(domains=names)
+            )
         if score.bottleneck:
             name = pick(q.domain(score.bottleneck).name, lang)
             parts.append(_("Bottleneck: {domain}").format(domain=name))
         parts.append(_("Self-assessed. * = provisional (less than 80% answered or a gate open)."))
         self.headline.setText("   ·   ".join(parts))
-        html = "".join(self._domain_html(score.domains[domain.id]) for domain in q.domains)
+        html = self._checks_html(score) + "".join(
+            self._domain_html(score.domains[domain.id]) for domain in q.domains
+        )
         scroll = self.details.verticalScrollBar().value()
         self.details.setHtml(html)
         self.details.verticalScrollBar().setValue(scroll)
+
+    def _checks_html(self, score: ScoreResult) -> str:
+        """Consistency warnings between answers (they never change a level)."""
+        if not score.checks:
+            return ""
+        title = escape(_("Answers to recheck (they do not change the levels):"))
+        items = "".join(
+            f"<li>{escape(pick(c.message, self._lang) or c.check_id)}</li>" for c in score.checks
+        )
+        return f"<p><b>{title}</b></p><ul>{items}</ul>"
 
     def _domain_html(self, result: DomainResult) -> str:
         q = self._questionnaire
@@ -105,7 +122,7 @@ class ResultsPage(QWidget):
         domain = q.domain(result.domain_id)
         name = escape(pick(domain.name, lang))
         if result.level is None:
-            level = escape(_("No level yet: no scored answers"))
+            level = escape(_("No level: insufficient data (less than half known)"))
         else:
             level = escape(
                 _("Level {level}: {name}").format(
@@ -117,6 +134,10 @@ class ResultsPage(QWidget):
             percent=format_number(round(result.completeness * 100))
         )
         facts = [escape(_("score {score}").format(score=score)), escape(completeness)]
+        uncapped = result.uncapped_score
+        if result.score is not None and uncapped is not None and uncapped - result.score >= 0.05:
+            before = _("{score} before gates").format(score=format_number(uncapped, 1))
+            facts.insert(1, escape(before))
         if result.dont_know:
             facts.append(
                 escape(
@@ -143,10 +164,15 @@ class ResultsPage(QWidget):
                 label = pick(q.indicator(step.indicator_id).label, lang)
                 why = _("gate") if step.reason == "gate" else _("gain")
                 action = pick(step.action, lang)
+                move = _("level {current} → {target}").format(
+                    current=step.current_level, target=step.target_level
+                )
+                goal = pick(step.target_value, lang)
+                if goal:
+                    move += f" ({goal})"
                 lines.append(
-                    f"<li><b>{escape(step.indicator_id)}</b> ({escape(why)}): {escape(label)}"
-                    + (f"<br>→ {escape(action)}" if action else "")
-                    + "</li>"
+                    f"<li><b>{escape(step.indicator_id)}</b> ({escape(why)}, {escape(move)}): "
+                    f"{escape(label)}" + (f"<br>→ {escape(action)}" if action else "") + "</li>"
                 )
             lines.append("</ul>")
         elif result.level == 5:

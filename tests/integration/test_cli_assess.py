@@ -120,7 +120,10 @@ def test_new_list_and_show_json_shapes(run) -> None:  # type: ignore[no-untyped-
     assert doc["answers"]["QA-03"]["state"] == "unanswered"
     assert doc["answers"]["QA-03"]["value"] is None
     score = doc["score"]
-    assert set(score) == {"domains", "overall"} and set(score["overall"]) == {"score", "bottleneck"}
+    # CLI.md's keys plus the documented extensions (docs/cli.md): warnings and the domains that
+    # withhold the overall.
+    assert set(score) == {"domains", "overall", "checks"}
+    assert set(score["overall"]) == {"score", "bottleneck", "insufficient_data"}
     assert {
         "name",
         "level",

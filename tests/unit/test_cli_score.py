@@ -35,16 +35,20 @@ def test_score_json_shape(tmp_path: Path, capsys: pytest.CaptureFixture[str], fo
     code, out, err = run(capsys, "score", str(answers), "--form", str(form), "--json")
     assert code == 0, err
     document = json.loads(out)
-    assert set(document) == {"domains", "overall"}
+    # CLI.md's keys, plus the consistency warnings (an extension, docs/cli.md).
+    assert set(document) == {"domains", "overall", "checks"}
     assert set(document["domains"]) == set(ids)
     for domain in document["domains"].values():
         assert domain["level"] is None and domain["score"] is None
         assert domain["capped_by"] == [] and domain["next_level"] == []
         assert {"name", "completeness", "dont_know", "provisional"} <= set(domain)
-    assert document["overall"] == {"score": None, "bottleneck": None}
+        # Nothing answered: every domain is a data gap, so no level instead of level 1.
+        assert domain["insufficient_data"] is True
+    assert document["overall"]["score"] is None and document["overall"]["bottleneck"] is None
+    assert sorted(document["overall"]["insufficient_data"]) == sorted(ids)
 
 
-def test_every_dont_know_scores_level_one(
+def test_every_dont_know_is_insufficient_data(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], form_and_ids
 ) -> None:  # type: ignore[no-untyped-def]
     form, ids = form_and_ids
@@ -61,8 +65,11 @@ def test_every_dont_know_scores_level_one(
     answers.write_text(json.dumps(everything), encoding="utf-8")
     code, out, err = run(capsys, "score", str(answers), "--form", str(form), "--json")
     assert code == 0, err
+    # Don't know everywhere is no knowledge at all: "insufficient data", not a level 1 that a
+    # team could beat by skipping (skipping gives the very same result).
     for domain in json.loads(out)["domains"].values():
-        assert domain["level"] == 1 and domain["score"] == 1.0 and domain["dont_know"] == 1.0
+        assert domain["level"] is None and domain["score"] is None and domain["known"] == 0.0
+        assert domain["insufficient_data"] is True and domain["dont_know"] > 0
 
 
 def test_bad_answers_are_clear_errors(
