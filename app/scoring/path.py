@@ -152,7 +152,7 @@ def path_to_next_level(
     return tuple(steps)
 
 
-def _drop_spare_steps(  # type: ignore[no-untyped-def]
+def _drop_spare_steps(
     questionnaire: Questionnaire,
     domain: Domain,
     target: int,
