@@ -26,7 +26,9 @@ def test_precedence_db_then_file_then_environment_then_data_folder(
     url_file = tmp_path / "url"
     url_file.write_text("sqlite:///from-file\n", encoding="utf-8")
     monkeypatch.setenv(DB_ENV, "sqlite:///from-env")
-    assert db_url(args(db="sqlite:///from-option", db_file=str(url_file))) == "sqlite:///from-option"
+    assert (
+        db_url(args(db="sqlite:///from-option", db_file=str(url_file))) == "sqlite:///from-option"
+    )
     assert db_url(args(db_file=str(url_file))) == "sqlite:///from-file"
     assert db_url(args()) == "sqlite:///from-env"
     monkeypatch.delenv(DB_ENV)
