@@ -110,6 +110,7 @@ rm -rf "$WORK/wheel-src" "$DIST"/readiness-*.whl
 mkdir -p "$WORK/wheel-src"
 cp "$ROOT/pyproject.toml" "$ROOT/README.md" "$ROOT/LICENSE" "$WORK/wheel-src/"
 cp -R "$ROOT/app" "$ROOT/forms" "$ROOT/resources" "$WORK/wheel-src/"
+mkdir -p "$WORK/wheel-src/docs" && cp "$ROOT"/docs/user-guide*.md "$WORK/wheel-src/docs/"
 find "$WORK/wheel-src" -name __pycache__ -prune -exec rm -rf {} +
 "$VPY" -m pip wheel --quiet --disable-pip-version-check --no-deps --no-index --no-build-isolation \
   --wheel-dir "$DIST" "$WORK/wheel-src" >"$WORK/wheel.log" 2>&1 || { cat "$WORK/wheel.log" >&2; exit 1; }

@@ -27,7 +27,8 @@ pytestmark = pytest.mark.slow
 
 def shipped_files() -> set[str]:
     """Every file the wheel must carry under share/readiness: the questionnaires as shipped
-    (not their src/ folders) and the resources (not the translation sources)."""
+    (not their src/ folders), the resources (not the translation sources) and the user guides
+    (Help > User guide finds them beside resources/)."""
     wanted: set[str] = set()
     for folder in ("forms", "resources"):
         for path in (ROOT / folder).rglob("*"):
@@ -35,6 +36,7 @@ def shipped_files() -> set[str]:
             if not path.is_file() or "src" in rel.parts[1:-1] or path.suffix in {".po", ".pot"}:
                 continue
             wanted.add(rel.as_posix())
+    wanted.update(f"docs/{guide.name}" for guide in (ROOT / "docs").glob("user-guide*.md"))
     return wanted
 
 
@@ -45,6 +47,9 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     source.mkdir()
     for name in ("pyproject.toml", "README.md", "LICENSE"):
         shutil.copy2(ROOT / name, source / name)
+    (source / "docs").mkdir()
+    for guide in (ROOT / "docs").glob("user-guide*.md"):
+        shutil.copy2(guide, source / "docs" / guide.name)
     for folder in ("app", "forms", "resources"):
         shutil.copytree(
             ROOT / folder, source / folder, ignore=shutil.ignore_patterns("__pycache__", "*.pyc")
@@ -109,11 +114,15 @@ def test_the_wheel_carries_every_shipped_questionnaire_and_resource(wheel: Path)
 def test_the_installed_code_and_forms_come_from_the_wheel(venv: Path) -> None:
     where = subprocess.run(
         [str(venv_python(venv)), "-c",
-         "import app, app.common.paths as p; print(app.__file__); print(p.forms_dir())"],
+         "import app, app.common.paths as p; print(app.__file__); print(p.forms_dir()); "
+         "print(p.resources_dir())"],
         check=True, capture_output=True, text=True, cwd=venv,
     ).stdout.splitlines()  # fmt: skip
     assert all(Path(line).resolve().is_relative_to(venv.resolve()) for line in where), where
     assert Path(where[1]).name == "forms"
+    # where Help > User guide looks (app/ui/help_menu.py): beside resources/
+    assert (Path(where[2]).parent / "docs" / "user-guide.md").is_file()
+    assert (Path(where[2]) / "fonts" / "DejaVuSans.ttf").is_file()
 
 
 def test_forms_validate_checks_the_installed_questionnaires(venv: Path) -> None:
