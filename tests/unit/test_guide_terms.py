@@ -13,7 +13,12 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.mark.parametrize(
-    ("guide", "lang"), [("docs/user-guide.md", "en"), ("docs/user-guide.es.md", "es")]
+    ("guide", "lang"),
+    [
+        ("docs/user-guide.md", "en"),
+        ("docs/user-guide.es.md", "es"),
+        ("docs/user-guide.fr.md", "fr"),
+    ],
 )
 @pytest.mark.parametrize(
     "form", ["precision-oncology-readiness", "precision-oncology-readiness-core"]
