@@ -20,6 +20,7 @@ GUIDES = {
     "en": ["docs/user-guide.md", "README.md", "packaging/WINDOWS.md", "docs/admin-guide.md"],
     "es": ["docs/user-guide.es.md"],
     "fr": ["docs/user-guide.fr.md"],
+    "pt": ["docs/user-guide.pt.md"],
 }
 BOLD_PATH = re.compile(r"\*\*([^*\n]+? > [^*\n]+?)\*\*")
 
