@@ -62,7 +62,9 @@ say "icons"
 "$VPY" "$HERE/make_icons.py" --source "$ROOT/resources/icons" --out "$WORK/icons"
 
 say "PyInstaller"
-rm -rf "$DIST/Readiness" "$DIST/Readiness.app"
+# an earlier build's release files would otherwise be listed in this build's SHA256SUMS
+rm -rf "$DIST/Readiness" "$DIST/Readiness.app" "$DIST/SHA256SUMS"
+rm -f "$DIST"/*.tar.gz "$DIST"/*.whl "$DIST"/*.dmg
 "$VPY" -m PyInstaller --noconfirm --log-level WARN \
   --distpath "$DIST" --workpath "$WORK/pyinstaller" "$HERE/readiness.spec"
 

@@ -44,7 +44,9 @@ Step "icons"
 Check "make_icons.py"
 
 Step "PyInstaller"
-foreach ($old in @((Join-Path $Dist "Readiness"))) { if (Test-Path $old) { Remove-Item -Recurse -Force $old } }
+# an earlier build's files would otherwise be listed in this build's SHA256SUMS
+foreach ($old in @((Join-Path $Dist "Readiness"), (Join-Path $Dist "SHA256SUMS"))) { if (Test-Path $old) { Remove-Item -Recurse -Force $old } }
+Get-ChildItem -Path $Dist -Filter "Readiness-*-setup.exe" -ErrorAction SilentlyContinue | Remove-Item -Force
 & $Py -m PyInstaller --noconfirm --log-level WARN --distpath $Dist --workpath (Join-Path $Work "pyinstaller") (Join-Path $Packaging "readiness.spec")
 Check "PyInstaller"
 
