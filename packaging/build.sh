@@ -4,11 +4,14 @@
 #   packaging/build.sh            Linux: packaging/dist/Readiness/readiness
 #                                 macOS: packaging/dist/Readiness.app (then macos/make_dmg.sh)
 #   packaging/build.sh --archive  also packs the Linux folder as a .tar.gz beside it
+#   Every build also writes the wheel (readiness-<version>-py3-none-any.whl, for a hub) and
+#   SHA256SUMS, the checksums of every release file in packaging/dist/.
 #
 # Steps: a virtual environment of its own (packaging/.venv-build, refreshed when pyproject.toml,
 # requirements/package.txt or this script changes) from requirements/package.txt (PySide6-Essentials and PyInstaller), the
 # .ico/.icns icons from resources/icons/, PyInstaller with readiness.spec, a check of what the
-# bundle holds (check_bundle.py), and the frozen app's own `--self-test` offscreen: it opens the
+# bundle holds (check_bundle.py), the newest glibc it needs (glibc_check.py, Linux), and the
+# frozen app's own `--self-test` offscreen: it opens the
 # demo in the real window and writes a PDF and an XLSX. Any failure exits non-zero.
 # Windows has its own script: packaging/windows/build.ps1.
 set -euo pipefail
@@ -59,7 +62,9 @@ say "icons"
 "$VPY" "$HERE/make_icons.py" --source "$ROOT/resources/icons" --out "$WORK/icons"
 
 say "PyInstaller"
-rm -rf "$DIST/Readiness" "$DIST/Readiness.app"
+# an earlier build's release files would otherwise be listed in this build's SHA256SUMS
+rm -rf "$DIST/Readiness" "$DIST/Readiness.app" "$DIST/SHA256SUMS"
+rm -f "$DIST"/*.tar.gz "$DIST"/*.whl "$DIST"/*.dmg
 "$VPY" -m PyInstaller --noconfirm --log-level WARN \
   --distpath "$DIST" --workpath "$WORK/pyinstaller" "$HERE/readiness.spec"
 
@@ -76,6 +81,14 @@ fi
 say "bundle contents"
 "$VPY" "$HERE/check_bundle.py" "$BUNDLE"
 
+if [ "$(uname -s)" = Linux ]; then
+  # The bundle carries the build machine's libraries: it starts only where glibc is at least as
+  # new as the newest symbol version they need. The supported minimum is stated in
+  # packaging/README.md and the user guides; a build that needs more fails here.
+  say "glibc the bundle needs (supported: ${READINESS_MAX_GLIBC:=2.36} or newer)"
+  "$VPY" "$HERE/glibc_check.py" --max "$READINESS_MAX_GLIBC" "$BUNDLE"
+fi
+
 say "self-test of the frozen app (offscreen)"
 status=0
 QT_QPA_PLATFORM=offscreen "$PROGRAM" --self-test || status=$?
@@ -91,5 +104,22 @@ if [ "$ARCHIVE" = 1 ] && [ "$(uname -s)" = Linux ]; then
   tar -C "$DIST" -czf "$TARBALL" Readiness
   du -h "$TARBALL"
 fi
+
+# The wheel (for installing a hub, docs/admin-guide.md), built from a clean copy of the sources
+# so nothing stale from an earlier build can slip in. Nothing is downloaded.
+say "wheel"
+rm -rf "$WORK/wheel-src" "$DIST"/readiness-*.whl
+mkdir -p "$WORK/wheel-src"
+cp "$ROOT/pyproject.toml" "$ROOT/README.md" "$ROOT/LICENSE" "$WORK/wheel-src/"
+cp -R "$ROOT/app" "$ROOT/forms" "$ROOT/resources" "$WORK/wheel-src/"
+mkdir -p "$WORK/wheel-src/docs" && cp "$ROOT"/docs/user-guide*.md "$WORK/wheel-src/docs/"
+find "$WORK/wheel-src" -name __pycache__ -prune -exec rm -rf {} +
+"$VPY" -m pip wheel --quiet --disable-pip-version-check --no-deps --no-index --no-build-isolation \
+  --wheel-dir "$DIST" "$WORK/wheel-src" >"$WORK/wheel.log" 2>&1 || { cat "$WORK/wheel.log" >&2; exit 1; }
+
+# SHA256SUMS beside the release files (the archive, the wheel; the .dmg adds itself later)
+say "checksums"
+"$VPY" "$HERE/checksums.py" "$DIST"
+"$VPY" "$HERE/checksums.py" --check "$DIST"
 
 say "done: $BUNDLE ($(du -sh "$BUNDLE" | cut -f1))"

@@ -36,12 +36,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 def run_validate(args: argparse.Namespace) -> int:
     from app.common.errors import Problem
-    from app.forms import shipped_forms, validate_file
+    from app.forms import validate_file
     from app.forms.loader import definition_files
+    from app.forms.registry import shipped_definition_files
 
     problems: list[Problem] = []
     files = 0
-    for item in definition_files(args.paths) if args.paths else shipped_forms():
+    for item in definition_files(args.paths) if args.paths else shipped_definition_files():
         if isinstance(item, Problem):
             problems.append(item)
         else:

@@ -54,8 +54,10 @@ def run_gui(args: argparse.Namespace) -> int:
     if problem is not None:
         print(f"readiness: {problem}", file=sys.stderr)
         return 1
+    from app.common import app_mutex
     from app.ui.app import application, run
 
+    app_mutex.hold()  # setup and the uninstaller wait for the window to close (Windows)
     application()  # QSettings needs the application's names before the data folder is read
     bundle = getattr(args, "bundle", None)
     return run(_chosen_data_dir(args), str(Path(bundle).absolute()) if bundle else None)

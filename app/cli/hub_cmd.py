@@ -1,14 +1,33 @@
 """`readiness hub ...`: run and administer a sync hub.
 
-Every command takes `--db URL` (a SQLite URL or path, or `postgresql+psycopg://...`); the default
-is `hub.sqlite3` in the data folder. `city add` and `enroll-code` print the id or code alone on
-their last line.
+Every command names its database by `--db URL` (a SQLite URL or path, or
+`postgresql+psycopg://...`), `--db-file FILE` (a file holding the URL), or the environment
+variable READINESS_HUB_DB, in that order; the default is `hub.sqlite3` in the data folder. A URL
+with a password belongs in the file or the environment: a command line is visible to every user
+of the machine (`ps`). `city add` and `enroll-code` print the id or code alone on their last line.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
+import sys
 from typing import Any
+
+DB_ENV = "READINESS_HUB_DB"
+
+
+def add_db_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help=f"hub database URL or SQLite path (default: ${DB_ENV}, else in the data folder)",
+    )
+    parser.add_argument(
+        "--db-file",
+        metavar="FILE",
+        help="read the database URL from this file (keeps its password out of the process list)",
+    )
 
 
 def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
@@ -24,11 +43,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
         parser: argparse.ArgumentParser = commands.add_parser(
             name, parents=[common], help=help_text
         )
-        parser.add_argument(
-            "--db",
-            metavar="URL",
-            help="hub database URL or SQLite path (default: in the data folder)",
-        )
+        add_db_options(parser)
         return parser
 
     p = command("init", "create or upgrade the hub's database")
@@ -49,12 +64,12 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     city = commands.add_parser("city", parents=[common], help="cities of the hub")
     city_commands = city.add_subparsers(dest="city_command", metavar="ACTION", required=True)
     p = city_commands.add_parser("add", parents=[common], help="add a city; prints its id")
-    p.add_argument("--db", metavar="URL")
+    add_db_options(p)
     p.add_argument("name", metavar="NAME")
     p.add_argument("--country", required=True)
     p.set_defaults(handler=run_city_add)
     p = city_commands.add_parser("list", parents=[common], help="list the cities")
-    p.add_argument("--db", metavar="URL")
+    add_db_options(p)
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=run_city_list)
 
@@ -67,7 +82,7 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     device = commands.add_parser("device", parents=[common], help="enrolled devices")
     device_commands = device.add_subparsers(dest="device_command", metavar="ACTION", required=True)
     p = device_commands.add_parser("list", parents=[common], help="list devices")
-    p.add_argument("--db", metavar="URL")
+    add_db_options(p)
     p.add_argument("city", metavar="CITY", nargs="?")
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=run_device_list)
@@ -78,9 +93,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
     forms = commands.add_parser("forms", parents=[common], help="questionnaire versions")
     forms_commands = forms.add_subparsers(dest="forms_command", metavar="ACTION", required=True)
-    p = forms_commands.add_parser("publish", parents=[common], help="publish a questionnaire file")
-    p.add_argument("--db", metavar="URL")
-    p.add_argument("path", metavar="PATH")
+    p = forms_commands.add_parser(
+        "publish",
+        parents=[common],
+        help="publish a questionnaire file, or a shipped questionnaire by id[@version]",
+    )
+    add_db_options(p)
+    p.add_argument("path", metavar="PATH", help="a definition file, or a shipped id[@version]")
     p.set_defaults(handler=run_forms_publish)
 
     p = command("import", "apply a bundle file to its city")
@@ -90,13 +109,53 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
 
 def db_url(args: argparse.Namespace) -> str:
+    """The database URL from --db, --db-file or READINESS_HUB_DB, else the data folder's SQLite."""
     if getattr(args, "db", None):
-        return str(args.db)
+        url = str(args.db)
+        if _has_password(url):
+            print(
+                "readiness: note: the password in --db is visible to every user of this machine "
+                f"in the process list; use --db-file FILE or ${DB_ENV} instead",
+                file=sys.stderr,
+            )
+        return url
+    if getattr(args, "db_file", None):
+        return read_db_file(args.db_file)
+    from_env = os.environ.get(DB_ENV, "").strip()
+    if from_env:
+        return from_env
     from app.common.paths import DataPaths
 
     paths = DataPaths.resolve(args.data_dir)
     paths.root.mkdir(parents=True, exist_ok=True)
     return str(paths.hub_database)
+
+
+def read_db_file(path: str) -> str:
+    """The first non-empty, non-comment line of `path`: the database URL."""
+    from app.common.errors import UserError
+
+    try:
+        with open(path, encoding="utf-8") as handle:
+            text = handle.read(64 * 1024)
+    except OSError as exc:
+        raise UserError(f"cannot read the database URL from {path}: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path} is not a text file holding a database URL") from None
+    for line in text.splitlines():
+        line = line.strip()
+        if line and not line.startswith("#"):
+            return line
+    raise UserError(f"{path} holds no database URL (an empty file)")
+
+
+def _has_password(url: str) -> bool:
+    from urllib.parse import urlsplit
+
+    try:
+        return bool(urlsplit(url).password)
+    except ValueError:
+        return False
 
 
 def run_init(args: argparse.Namespace) -> int:
@@ -202,9 +261,11 @@ def run_revoke(args: argparse.Namespace) -> int:
 
 
 def run_forms_publish(args: argparse.Namespace) -> int:
+    from app.forms import find_form
     from app.hub import admin
 
-    result = admin.publish_form(db_url(args), args.path)
+    # a file, or a shipped questionnaire by id[@version]: an installed hub has no checkout
+    result = admin.publish_form(db_url(args), find_form(args.path))
     state = "published" if result["new"] else "already published"
     print(f"{state}: {result['id']} {result['version']}")
     print(result["sha256"])

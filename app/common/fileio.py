@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -25,7 +26,7 @@ def atomic_write(target: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     try:
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as exc:
-        raise UserError(f"{path}: cannot write in {folder}: {exc.strerror or exc}") from exc
+        raise UserError(cannot_write(path, folder, exc)) from exc
     tmp = Path(tmp_name)
     try:
         # mkstemp creates the file for its owner only; a report or bundle that people email
@@ -39,7 +40,7 @@ def atomic_write(target: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         os.replace(tmp, path)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise UserError(f"{path}: could not be written: {exc.strerror or exc}") from exc
+        raise UserError(cannot_write(path, folder, exc)) from exc
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -51,6 +52,26 @@ def write_atomically(target: str | os.PathLike[str], render: Callable[[BinaryIO]
     with atomic_write(target) as handle:
         render(handle)
     return Path(target)
+
+
+def cannot_write(path: Path, folder: Path, exc: OSError, platform: str = sys.platform) -> str:
+    """What to tell a person whose file could not be written, with what to do about it."""
+    if not isinstance(exc, PermissionError):
+        return f"{path}: could not be written in {folder}: {exc.strerror or exc}"
+    if platform == "win32":
+        # Controlled Folder Access (Windows Security's ransomware protection) refuses writes to
+        # Documents, Desktop and Pictures by programs it does not know, with "Access is denied".
+        return (
+            f"{path}: Windows refused to write in {folder} (access is denied). If Windows "
+            "Security's ransomware protection (Controlled Folder Access) is on, save in another "
+            "folder such as Downloads, or ask your IT support to allow Readiness.exe through it. "
+            "Otherwise check that the file is not open in another program and that the folder is "
+            "yours."
+        )
+    return (
+        f"{path}: permission denied in {folder}. Save in a folder you may write to (your home "
+        "folder, for example), or ask the folder's owner for access."
+    )
 
 
 def _current_umask() -> int:

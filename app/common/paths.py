@@ -72,20 +72,48 @@ class DataPaths:
 
 
 def resources_dir() -> Path:
-    """The shipped `resources/` folder (next to `app/`, or inside a frozen bundle)."""
-    import sys
+    """The shipped `resources/` folder: fonts, icons, stylesheet, compiled translations."""
+    return _shipped_folder("resources")
 
-    frozen_root = getattr(sys, "_MEIPASS", None)
-    if frozen_root:
-        return Path(frozen_root) / "resources"
-    return Path(__file__).resolve().parents[2] / "resources"
+
+INSTALLED_DATA = Path("share") / "readiness"
 
 
 def forms_dir() -> Path:
     """The shipped questionnaire definitions folder `forms/`."""
+    return _shipped_folder("forms")
+
+
+def _shipped_folder(name: str) -> Path:
+    """A folder shipped with the code (`forms` or `resources`).
+
+    Frozen: inside the bundle. From a checkout (or an editable install): beside `app/`. From an
+    installed wheel: `share/readiness/NAME` under the installation's data folder (the wheel puts
+    it there: it cannot sit inside the `app` package). The checkout's path is returned when none
+    exists, so messages name where the files were expected.
+    """
     import sys
 
     frozen_root = getattr(sys, "_MEIPASS", None)
     if frozen_root:
-        return Path(frozen_root) / "forms"
-    return Path(__file__).resolve().parents[2] / "forms"
+        return Path(frozen_root) / name
+    checkout = Path(__file__).resolve().parents[2]
+    beside_code = checkout / name
+    # beside `app/` only in a checkout: in site-packages a stray `resources/` may be anyone's
+    if beside_code.is_dir() and (checkout / "pyproject.toml").is_file():
+        return beside_code
+    for data_root in _installation_data_roots():
+        installed = data_root / INSTALLED_DATA / name
+        if installed.is_dir():
+            return installed
+    return beside_code
+
+
+def _installation_data_roots() -> list[Path]:
+    """Where pip puts a wheel's data files: the environment's prefix, or the user's base."""
+    import sysconfig
+
+    return [
+        Path(sysconfig.get_path("data")),
+        Path(sysconfig.get_path("data", sysconfig.get_preferred_scheme("user"))),
+    ]

@@ -6,7 +6,7 @@ import re
 import threading
 from pathlib import Path
 
-from app.common.errors import NotFoundError
+from app.common.errors import NotFoundError, Problem
 from app.common.paths import forms_dir
 from app.forms.loader import yaml_files
 from app.forms.yamltree import TreeError, read_tree
@@ -21,6 +21,23 @@ def shipped_forms() -> list[Path]:
     if not folder.is_dir():
         return []
     return yaml_files(folder)
+
+
+def shipped_definition_files() -> list[Path | Problem]:
+    """The shipped definition files, or one error when there are none: an installation without
+    its questionnaires is broken, and checking "0 files" must not pass as a success."""
+    found: list[Path | Problem] = list(shipped_forms())
+    if not found:
+        found.append(
+            Problem(
+                str(forms_dir()),
+                1,
+                "error",
+                "no shipped questionnaire definition files (*.yaml) here: "
+                "the installation is incomplete",
+            )
+        )
+    return found
 
 
 def find_form(path_or_id: str) -> Path:

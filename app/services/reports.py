@@ -120,7 +120,17 @@ def _targets(
     if pdf is None and xlsx is None and csv_dir is None:
         raise ValidationError("give a PDF file, an Excel file, a CSV folder, or several")
     if csv_dir is not None and not Path(csv_dir).is_dir():
-        raise UserError(f"{csv_dir}: is not a folder; give an existing folder for the CSV files")
+        folder = Path(csv_dir)
+        if folder.exists() or not folder.parent.is_dir():
+            raise UserError(
+                f"{csv_dir}: is not a folder, and cannot be made one here; give a folder for the "
+                "CSV files"
+            )
+        # a new folder inside an existing one is what `--csv exports/` asks for: make it
+        try:
+            folder.mkdir()
+        except OSError as exc:
+            raise UserError(f"{csv_dir}: cannot create this folder ({exc.strerror})") from None
     paths = [Path(p) for p in (pdf, xlsx) if p is not None]
     if len(paths) == 2 and paths[0].absolute() == paths[1].absolute():
         raise ValidationError(f"{paths[0]}: the PDF and the Excel file need different names")

@@ -4,7 +4,11 @@
   for a hub run on the same laptop or in tests. Redirects are never followed, so the token can
   never be sent to a downgraded or different address.
 - The device token travels in the `Authorization: Bearer` header only after the TLS handshake has
-  verified the hub's certificate (system trust store, or `SSL_CERT_FILE`).
+  verified the hub's certificate against the operating system's trust store (`truststore`), plus
+  the certificates of the file named by `SSL_CERT_FILE`, if set.
+- The system's proxy settings apply (HTTPS_PROXY/HTTP_PROXY/NO_PROXY, and on Windows and macOS
+  the static proxy of the system settings); never to a hub on this computer. PAC files, WPAD and
+  proxies that need NTLM or Kerberos are not supported.
 - Timeouts, lost connections, 5xx, 409 (batch in progress), 429 and 503 are `TransientError`
   (retried by the sync loop with backoff); 401 means enroll again; 413 means split the batch.
 """
@@ -12,6 +16,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import ssl
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -39,9 +44,17 @@ USER_AGENT = "readiness-sync/1"
 
 @functools.lru_cache(maxsize=1)
 def default_tls() -> ssl.SSLContext:
-    """The system's trust store (or SSL_CERT_FILE), loaded once per process: loading it takes
-    ~100 ms, which would otherwise dominate a sync with nothing to do."""
-    return httpx.create_ssl_context()
+    """The operating system's trust store (Windows certificate store, macOS keychain, the
+    distribution's CA certificates on Linux), so a CA deployed by group policy or a ministry's
+    TLS-inspecting proxy is trusted as the browser trusts it; plus SSL_CERT_FILE's certificates.
+    Made once per process: loading a store takes ~100 ms, which would dominate an idle sync."""
+    import truststore
+
+    context = truststore.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    extra = os.environ.get("SSL_CERT_FILE")
+    if extra and os.path.isfile(extra):
+        context.load_verify_locations(cafile=extra)
+    return context
 
 
 def check_hub_url(url: str) -> str:
@@ -93,6 +106,9 @@ class HubClient:
             timeout=timeout,
             follow_redirects=False,
             headers={"User-Agent": USER_AGENT},
+            # the system's proxy, but never for a hub on this computer (Windows' proxy
+            # exceptions, where "<local>" usually is, are not read by httpx)
+            trust_env=urlsplit(self.base_url).hostname not in LOOPBACK,
         )
 
     def close(self) -> None:

@@ -42,3 +42,5 @@ if [ -n "${READINESS_NOTARY_PROFILE:-}" ]; then
   xcrun stapler staple "$DMG"
 fi
 echo "wrote $DMG ($(du -h "$DMG" | cut -f1))"
+# the disk image is final (signed, stapled): list it in SHA256SUMS with the other release files
+python3 "$(dirname "$0")/../checksums.py" "$DIST"

@@ -176,3 +176,22 @@ def test_no_traceback_from_the_real_command() -> None:
         f"{DATA / 'broken' / 'empty.yaml'}:1: error: the file is empty"
     ]
     assert result.stdout == "2 file(s) checked: 2 error(s), 0 warning(s)\n"
+
+
+@pytest.mark.parametrize("state", ["empty", "missing", "only-sources"])
+def test_validate_without_shipped_forms_is_an_error(
+    state: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """An installation that lost its questionnaires must not pass as "0 files, 0 errors"."""
+    folder = tmp_path / "forms"
+    if state != "missing":
+        folder.mkdir()
+    if state == "only-sources":
+        (folder / "x" / "src").mkdir(parents=True)
+        (folder / "x" / "src" / "part.yaml").write_bytes(SAMPLE.read_bytes())
+    monkeypatch.setattr(forms_registry, "forms_dir", lambda: folder)
+    assert main(["forms", "validate", "--data-dir", str(tmp_path / "data")]) == 1
+    out, err = capsys.readouterr()
+    assert out == "0 file(s) checked: 1 error(s), 0 warning(s)\n"
+    assert err.startswith(f"{folder}:1: error: ")
+    assert "Traceback" not in err

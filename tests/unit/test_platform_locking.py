@@ -65,8 +65,27 @@ def test_a_protected_folder_is_a_message(monkeypatch: pytest.MonkeyPatch, tmp_pa
     target = tmp_path / "report.pdf"
     with pytest.raises(UserError) as caught:
         fileio.write_atomically(target, lambda handle: handle.write(b"%PDF-"))
-    assert "cannot write in" in str(caught.value) and str(tmp_path) in str(caught.value)
+    assert str(caught.value) == fileio.cannot_write(target, tmp_path, PermissionError(13, "x"))
     assert not target.exists()
+
+
+@pytest.mark.parametrize("platform", ["win32", "darwin", "linux"])
+def test_access_denied_says_what_to_do(platform: str, tmp_path: Path) -> None:
+    """Windows' Controlled Folder Access refuses Documents with "Access is denied": the message
+    names the folder and a way out, on every system."""
+    target = tmp_path / "Documents" / "report.pdf"
+    denied = fileio.cannot_write(
+        target, target.parent, PermissionError(13, "Access is denied"), platform
+    )
+    assert str(target.parent) in denied and str(target) in denied
+    if platform == "win32":
+        assert "Controlled Folder Access" in denied and "another folder" in denied
+    else:
+        assert "Controlled Folder Access" not in denied and "a folder you may write to" in denied
+    full = fileio.cannot_write(
+        target, target.parent, OSError(28, "No space left on device"), platform
+    )
+    assert "No space left on device" in full and "Controlled Folder Access" not in full
 
 
 def test_a_database_locked_by_another_program_is_a_message_and_nothing_is_lost(
