@@ -243,6 +243,12 @@ def test_csv_tables_are_written_safe_and_numbered_by_round(
     assert {(r["round"], r["period"]) for r in domains} == {("1", "2026"), ("2", "2027")}
 
 
-def test_csv_needs_an_existing_folder(data_dir: Path, assessment: str, tmp_path: Path) -> None:
-    assert run(data_dir, assessment, "--csv", str(tmp_path / "missing")) == 1
-    assert not (tmp_path / "missing").exists()
+def test_csv_folder_is_made_inside_an_existing_one(
+    data_dir: Path, assessment: str, tmp_path: Path
+) -> None:
+    assert run(data_dir, assessment, "--csv", str(tmp_path / "exports")) == 0
+    assert any((tmp_path / "exports").glob("*.csv"))
+    assert run(data_dir, assessment, "--csv", str(tmp_path / "no" / "such")) == 1
+    assert not (tmp_path / "no").exists()
+    (tmp_path / "a-file").write_text("x")
+    assert run(data_dir, assessment, "--csv", str(tmp_path / "a-file")) == 1
