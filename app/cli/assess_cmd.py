@@ -30,7 +30,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--period", required=True, help="the round, e.g. 2026 or 2026-H2")
     p.add_argument("--form", required=True, metavar="PATH_OR_ID", help="questionnaire file or id")
     p.add_argument("--lang", default="en", choices=["en", "es", "fr", "pt"])
-    p.add_argument("--contributor", metavar="NAME", help="who creates it (the coordinator)")
+    p.add_argument(
+        "--contributor",
+        metavar="NAME",
+        help="who creates it; answers here are attributed to NAME until switched",
+    )
     p.add_argument("--role", metavar="ROLE", help="the creator's role, e.g. 'city coordinator'")
     p.set_defaults(handler=run_new)
 
@@ -47,7 +51,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
     p = commands.add_parser("answer", parents=[common], help="save a contributor's own answer")
     _answer_arguments(p)
-    p.add_argument("--contributor", metavar="NAME", help="whose answer (default: you)")
+    p.add_argument(
+        "--contributor",
+        metavar="NAME",
+        help="whose answer (default: who answers this assessment here); new names are registered",
+    )
     p.add_argument("--attach", action="append", default=[], metavar="FILE", help="attach a file")
     p.set_defaults(handler=run_answer)
 
@@ -59,7 +67,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = commands.add_parser("import", parents=[common], help="import an answers file")
     p.add_argument("id", metavar="ID")
     p.add_argument("answers", metavar="ANSWERS.json")
-    p.add_argument("--contributor", metavar="NAME", help="whose answers (default: you)")
+    p.add_argument(
+        "--contributor",
+        metavar="NAME",
+        help="whose answers (default: who answers this assessment here); new names are registered",
+    )
     p.set_defaults(handler=run_import)
 
     p = commands.add_parser("status", parents=[common], help="change the status")
@@ -121,6 +133,7 @@ def _answer_arguments(p: argparse.ArgumentParser) -> None:
 def run_new(args: argparse.Namespace) -> int:
     from app.cli.output import print_created
     from app.services.assessments import create_assessment
+    from app.services.contributors import describe, who_is_answering
 
     with open_workspace(args) as ws:
         new = create_assessment(
@@ -133,6 +146,8 @@ def run_new(args: argparse.Namespace) -> int:
             contributor=args.contributor,
             role=args.role,
         )
+        who = who_is_answering(ws, new)
+    print(f"answers on this laptop are attributed to {describe(who)}")
     print_created(new)
     return 0
 
@@ -201,17 +216,26 @@ def run_answer(args: argparse.Namespace) -> int:
         answer = answer_from_parts(
             questionnaire, args.indicator, args.value, args.state, args.note, args.evidence
         )
+        who = _contributor(ws, assessment_id, args.contributor)
         hashes = [add_attachment(ws, path) for path in args.attach]
         revision = save_answer(
-            ws,
-            assessment_id,
-            args.indicator,
-            answer,
-            contributor=args.contributor,
-            attachments=hashes,
+            ws, assessment_id, args.indicator, answer, contributor=who, attachments=hashes
         )
     print(f"saved {args.indicator} ({_answer_text(revision.answer)}) as revision {revision.id}")
     return 0
+
+
+def _contributor(ws: Any, assessment_id: str, name: str | None) -> Any:
+    """Who the answer is attributed to; a name new here is registered, and the user told so."""
+    from app.services.contributors import contributor_for, describe
+
+    resolved = contributor_for(ws, assessment_id, name)
+    who = resolved.contributor
+    if resolved.registered:
+        print(f"registered {describe(who)} as a new contributor on this laptop")
+    elif name is None:
+        print(f"answering as {describe(who)}")
+    return who
 
 
 def run_resolve(args: argparse.Namespace) -> int:
@@ -232,16 +256,17 @@ def run_resolve(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from app.logic.answers_file import read_json_file
+    from app.logic.answers_file import parse_answers, read_json_file
     from app.services.answers import import_answers
-    from app.services.assessments import resolve_assessment_id
+    from app.services.assessments import load_questionnaire_for, resolve_assessment_id
 
     data = read_json_file(args.answers)
     with open_workspace(args) as ws:
         assessment_id = resolve_assessment_id(ws, args.id)
-        count = import_answers(
-            ws, assessment_id, data, contributor=args.contributor, source=str(args.answers)
-        )
+        # The file is checked before a new name is registered for it.
+        parse_answers(load_questionnaire_for(ws, assessment_id), data, source=str(args.answers))
+        who = _contributor(ws, assessment_id, args.contributor)
+        count = import_answers(ws, assessment_id, data, contributor=who, source=str(args.answers))
     print(f"imported {count} answer(s) from {args.answers}")
     return 0
 

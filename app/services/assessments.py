@@ -26,12 +26,12 @@ from app.domain import (
 # The list lives in assessment_list; callers keep importing it from here.
 from app.services.assessment_list import AssessmentSummary as AssessmentSummary
 from app.services.assessment_list import list_assessments as list_assessments
+from app.services.contributors import answering_in
 from app.services.workspace import (
     Workspace,
     cached_questionnaire,
     clean_name,
     remember_questionnaire,
-    resolve_contributor,
 )
 
 _FORWARD = {
@@ -109,18 +109,28 @@ def insert_assessment(
     contributor: Contributor | str | None = None,
     role: str | None = None,
     previous_id: str | None = None,
+    *,
+    demo: bool = False,
 ) -> str:
-    """Create an assessment inside the caller's transaction."""
-    from app.services.workspace import LOCAL_CONTRIBUTOR, ensure_contributor
-    from app.storage import assessments_repo, catalog
+    """Create an assessment inside the caller's transaction. Its creator answers it on this
+    laptop until someone switches; a demo never touches this laptop's user."""
+    from app.services import contributors
+    from app.services.workspace import LOCAL_CONTRIBUTOR
+    from app.storage import assessments_repo, catalog, demo_marks
     from app.storage.outbox import add_outbox
     from app.storage.records import AssessmentRecord, EventRecord, city_key
 
-    if isinstance(contributor, str) and role is not None:
-        creator = ensure_contributor(ws, conn, contributor, role)
+    if isinstance(contributor, Contributor):
+        creator = contributor
+    elif contributor is None:
+        creator = contributors.laptop_user(ws, conn)
     else:
-        creator = resolve_contributor(ws, conn, contributor)
-    if contributor is not None and catalog.get_setting(conn, LOCAL_CONTRIBUTOR) is None:
+        creator = contributors.named(ws, conn, contributor, role, in_demo=demo).contributor
+    if (
+        contributor is not None
+        and not demo
+        and catalog.get_setting(conn, LOCAL_CONTRIBUTOR) is None
+    ):
         catalog.set_setting(conn, LOCAL_CONTRIBUTOR, creator.id)
     sha256 = store_questionnaire(ws, conn, body, questionnaire)
     now = ws.now()
@@ -140,6 +150,9 @@ def insert_assessment(
     )
     assessments_repo.insert_assessment(conn, record)
     add_outbox(conn, "assessment", record.id, new_id(), now)
+    if demo:
+        demo_marks.mark_assessment(conn, record.id)
+    contributors.remember(conn, record.id, creator.id)
     event = EventRecord(
         id=new_id(),
         assessment_id=record.id,
@@ -305,7 +318,7 @@ def set_status(ws: Workspace, assessment_id: str, status: str, reason: str | Non
                 f"assessment {assessment_id[:8]} is {current}; moving it back to {status} "
                 "needs a reason (--reason TEXT)"
             )
-        author = resolve_contributor(ws, conn, None)
+        author = answering_in(ws, conn, assessment_id)
         now = ws.now()
         event = EventRecord(
             id=new_id(),

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from app.domain import Contributor
 from app.storage import tables as t
@@ -29,6 +29,10 @@ def set_setting(conn: Connection, key: str, value: str) -> None:
     updated = conn.execute(update(t.Setting).where(t.Setting.key == key).values(value=value))
     if updated.rowcount == 0:
         conn.execute(insert(t.Setting).values(key=key, value=value))
+
+
+def delete_setting(conn: Connection, key: str) -> None:
+    conn.execute(delete(t.Setting).where(t.Setting.key == key))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -119,6 +123,16 @@ def find_contributor(conn: Connection, name: str, device_id: str) -> Contributor
         .order_by((t.Contributor.device_id == device_id).desc(), t.Contributor.created_at)
     ).first()
     return _contributor(rows) if rows else None
+
+
+def contributors_named(conn: Connection, name: str, device_id: str) -> list[Contributor]:
+    """Every contributor with this exact name, this device's first, oldest first."""
+    rows = conn.execute(
+        select(t.Contributor)
+        .where(t.Contributor.name == name)
+        .order_by((t.Contributor.device_id == device_id).desc(), t.Contributor.created_at)
+    )
+    return [_contributor(r) for r in rows]
 
 
 def all_contributors(conn: Connection) -> list[Contributor]:

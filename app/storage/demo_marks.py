@@ -1,0 +1,97 @@
+"""Which records belong to a demo: they stay on this laptop (never sent, never bundled by default).
+
+The marks are settings of this data folder (they never travel): the demo assessment's id
+(`demo.assessment_id`, set when the demo is built), any other assessment marked as a demo (an
+imported demo bundle), and the demo's fictional people. Every outgoing selection leaves out the
+records `demo_record_ids()` names, so the filter holds for the outbox's counts and batches alike.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, Select, func, insert, literal, select, union
+
+from app.storage import tables as t
+
+DEMO_ASSESSMENT = "demo.assessment_id"  # the demo this laptop built (see services.demo)
+_ASSESSMENT = "demo.mark.assessment."
+_PERSON = "demo.mark.contributor."  # a demo person whose records stay here
+# A demo person that data written before these marks existed attributed answers to outside the
+# demo: still never anyone's identity, but their record travels with the history that names them.
+_FORMER = "demo.mark.former."
+
+
+def _marked(prefix: str) -> Select[tuple[str]]:
+    return select(func.substr(t.Setting.key, len(prefix) + 1)).where(
+        t.Setting.key.like(prefix + "%")
+    )
+
+
+def demo_assessments_query() -> Select[tuple[str]]:
+    own = select(t.Setting.value).where(t.Setting.key == DEMO_ASSESSMENT)
+    return select(union(own, _marked(_ASSESSMENT)).subquery().c[0])
+
+
+def local_people_query() -> Select[tuple[str]]:
+    return _marked(_PERSON)
+
+
+def demo_record_ids() -> Select[tuple[str]]:
+    """Ids of every record that belongs to a demo: assessments, their events and revisions,
+    and the demo's fictional people."""
+    assessments = demo_assessments_query()
+    return select(
+        union(
+            assessments,
+            select(t.AssessmentEvent.id).where(t.AssessmentEvent.assessment_id.in_(assessments)),
+            select(t.Revision.id).where(t.Revision.assessment_id.in_(assessments)),
+            local_people_query(),
+        )
+        .subquery()
+        .c[0]
+    )
+
+
+def mark_assessment(conn: Connection, assessment_id: str) -> None:
+    _put(conn, _ASSESSMENT + assessment_id)
+
+
+def mark_person(conn: Connection, contributor_id: str) -> None:
+    _put(conn, _PERSON + contributor_id)
+
+
+def mark_former(conn: Connection, contributor_id: str) -> None:
+    _put(conn, _FORMER + contributor_id)
+
+
+def _put(conn: Connection, key: str) -> None:
+    if conn.execute(select(literal(1)).where(t.Setting.key == key)).first() is None:
+        conn.execute(insert(t.Setting).values(key=key, value="1"))
+
+
+def demo_assessments(conn: Connection) -> set[str]:
+    return {str(v) for v in conn.execute(demo_assessments_query()).scalars() if v}
+
+
+def demo_people(conn: Connection) -> set[str]:
+    """Every demo person: those whose records stay here and the former ones."""
+    rows = conn.execute(union(_marked(_PERSON), _marked(_FORMER))).scalars()
+    return {str(v) for v in rows}
+
+
+def referenced_outside(conn: Connection, contributor_id: str, demo_ids: set[str]) -> bool:
+    """Whether anything outside the demos names this contributor (author, subject, creator)."""
+    outside = sorted(demo_ids)
+    r, e, a = t.Revision, t.AssessmentEvent, t.Assessment
+    queries = [
+        select(literal(1)).where(
+            r.assessment_id.not_in(outside),
+            (r.author_id == contributor_id) | (r.subject == contributor_id),
+        ),
+        select(literal(1)).where(e.assessment_id.not_in(outside), e.author_id == contributor_id),
+        select(literal(1)).where(a.id.not_in(outside), a.created_by == contributor_id),
+    ]
+    return any(conn.execute(q.limit(1)).first() is not None for q in queries)
+
+
+def is_demo(conn: Connection, assessment_id: str) -> bool:
+    return assessment_id in demo_assessments(conn)
