@@ -8,10 +8,13 @@ records `demo_record_ids()` names, so the filter holds for the outbox's counts a
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Connection, Select, func, insert, literal, select, union
 
 from app.storage import tables as t
 
+DEMO_FIELD = "demo"  # in a record's wire body: true for a demo's assessment and people
 DEMO_ASSESSMENT = "demo.assessment_id"  # the demo this laptop built (see services.demo)
 _ASSESSMENT = "demo.mark.assessment."
 _PERSON = "demo.mark.contributor."  # a demo person whose records stay here
@@ -91,6 +94,23 @@ def referenced_outside(conn: Connection, contributor_id: str, demo_ids: set[str]
         select(literal(1)).where(a.id.not_in(outside), a.created_by == contributor_id),
     ]
     return any(conn.execute(q.limit(1)).first() is not None for q in queries)
+
+
+def mark_bodies(conn: Connection, bodies: dict[tuple[str, str], dict[str, Any]]) -> None:
+    """Say `"demo": true` in the wire body of each demo assessment and demo person, so that a
+    demo exported on purpose stays a demo wherever it goes (and the hub refuses it)."""
+    kinds = {kind for kind, _id in bodies}
+    if not kinds & {"assessment", "contributor"}:
+        return
+    demos = demo_assessments(conn) if "assessment" in kinds else set()
+    people: set[str] = set()
+    if "contributor" in kinds:
+        people = {str(v) for v in conn.execute(local_people_query()).scalars()}
+    for (kind, record_id), body in bodies.items():
+        if (kind == "assessment" and record_id in demos) or (
+            kind == "contributor" and record_id in people
+        ):
+            body[DEMO_FIELD] = True
 
 
 def is_demo(conn: Connection, assessment_id: str) -> bool:
