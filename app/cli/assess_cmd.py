@@ -103,6 +103,25 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--form", required=True, metavar="PATH_OR_ID")
     p.set_defaults(handler=run_move)
 
+    p = commands.add_parser(
+        "misattributed",
+        parents=[common],
+        help="answers attributed to the demo's people outside the demo (by earlier versions)",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=run_misattributed)
+
+    p = commands.add_parser(
+        "reassign",
+        parents=[common],
+        help="give a demo person's answers to the right contributor (as new revisions)",
+    )
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--from", dest="person", required=True, metavar="NAME", help="the demo person")
+    p.add_argument("--to", required=True, metavar="NAME", help="who really gave the answers")
+    p.add_argument("--role", metavar="ROLE", help="the role of a contributor registered now")
+    p.set_defaults(handler=run_reassign)
+
     demo = subparsers.add_parser(
         "demo",
         parents=[common],
@@ -352,6 +371,55 @@ def run_move(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         assessment_id = move_to_version(ws, resolve_assessment_id(ws, args.id), args.form)
     print(f"{assessment_id[:8]} now uses {args.form}")
+    return 0
+
+
+def run_misattributed(args: argparse.Namespace) -> int:
+    from app.cli.output import print_json
+    from app.services.identity_upgrade import misattributed
+
+    with open_workspace(args) as ws:
+        found = misattributed(ws)
+    if args.json:
+        print_json(
+            [
+                {
+                    "id": g.assessment_id,
+                    "city": g.city,
+                    "country": g.country,
+                    "period": g.period,
+                    "person": g.person.name,
+                    "answers": list(g.own),
+                    "city_answers": list(g.city_answers),
+                }
+                for g in found
+            ]
+        )
+        return 0
+    if not found:
+        print("no answers are attributed to the demo's people outside the demo")
+        return 0
+    for g in found:
+        print(
+            f"{g.assessment_id[:8]}  {g.city}, {g.country}  {g.period}: {g.count} answer(s) "
+            f"attributed to {g.person.name} (a person of the demo city)"
+        )
+    print("give them to the right person: readiness assess reassign ID --from NAME --to NAME")
+    return 0
+
+
+def run_reassign(args: argparse.Namespace) -> int:
+    from app.services.assessments import resolve_assessment_id
+    from app.services.contributors import describe
+    from app.services.identity_upgrade import reassign
+
+    with open_workspace(args) as ws:
+        assessment_id = resolve_assessment_id(ws, args.id)
+        target, moved = reassign(ws, assessment_id, args.person, args.to, args.role)
+    print(
+        f"{moved} answer(s) of {assessment_id[:8]} now attributed to {describe(target)}; "
+        f"the earlier revisions stay in the history"
+    )
     return 0
 
 

@@ -5,7 +5,8 @@ One rule for the window and the command line, per assessment on this laptop:
 1. a name given for this one action (`--contributor NAME`): found, or registered on first use
    (the caller is told, so a typo never passes silently as someone else);
 2. else the contributor chosen for this assessment here (whoever created it, or the last
-   "Switch contributor..."), remembered per assessment in this data folder's settings;
+   "Switch contributor..."), remembered per assessment in this data folder's settings (a
+   contributor registered on another laptop is never chosen by default);
 3. else this laptop's user (Settings > contributor identity, or the login name on first use).
 
 The demo's fictional people exist only inside a demo assessment: outside it no name resolves to
@@ -110,16 +111,22 @@ def laptop_user(ws: Workspace, conn: Any) -> Contributor:
 
 
 def answering_in(ws: Workspace, conn: Any, assessment_id: str) -> Contributor:
-    """Who is answering this assessment on this laptop now (rules 2 and 3 above)."""
-    from app.storage import catalog, demo_marks
+    """Who is answering this assessment on this laptop now (rules 2 and 3 above). With no
+    choice remembered (data from earlier versions), its creator if created on this laptop."""
+    from app.storage import assessments_repo, catalog, demo_marks
 
     chosen = catalog.get_setting(conn, ANSWERING + assessment_id)
-    if chosen:
-        found = catalog.get_contributor(conn, chosen)
-        if found is not None and (
-            demo_marks.is_demo(conn, assessment_id) or found.id not in demo_people(ws, conn)
-        ):
-            return found
+    found = catalog.get_contributor(conn, chosen) if chosen else None
+    if found is None:
+        record = assessments_repo.get_assessment(conn, assessment_id)
+        creator = record.created_by if record is not None else None
+        found = catalog.get_contributor(conn, creator) if creator else None
+        if found is not None and found.device_id != ws.device_id:
+            found = None
+    if found is not None and (
+        demo_marks.is_demo(conn, assessment_id) or found.id not in demo_people(ws, conn)
+    ):
+        return found
     return laptop_user(ws, conn)
 
 

@@ -173,3 +173,38 @@ def test_alternating_contributors_on_one_laptop_are_named_in_the_merge(
         shown = {e.contributor.name: e.answer.value for e in city.contributors}
         assert shown == last
         assert city.disagreement == (len(set(last.values())) > 1)
+
+
+def test_a_contributor_from_another_laptop_can_be_chosen_but_is_never_the_default(
+    tmp_path: Path,
+) -> None:
+    from app.storage import catalog
+
+    with Workspace.open(tmp_path / "d", daily_backup=False) as ws:
+        ident = create_assessment(ws, "Cusco", "Peru", "2026", FORM, contributor="Rosa")
+        elsewhere = contributors.Contributor("0" * 8 + "-0000-4000-8000-" + "0" * 12, "Luis")
+        with ws.write() as conn:
+            catalog.insert_contributor(
+                conn,
+                contributors.Contributor(elsewhere.id, "Luis", device_id="laptop-b"),
+                ws.now(),
+            )
+            contributors.remember(conn, ident, elsewhere.id)
+        assert contributors.who_is_answering(ws, ident).name == "Luis"  # chosen: kept
+        with ws.write() as conn:
+            catalog.delete_setting(conn, contributors.ANSWERING + ident)
+        assert contributors.who_is_answering(ws, ident).name == "Rosa"  # creator, this laptop
+        luis = catalog_contributor(ws, elsewhere.id)
+        pulled = create_assessment(ws, "Lima", "Peru", "2026", FORM, contributor=luis)
+        with ws.write() as conn:  # as if pulled from the hub: no choice made on this laptop
+            catalog.delete_setting(conn, contributors.ANSWERING + pulled)
+        assert contributors.who_is_answering(ws, pulled).name != "Luis"
+
+
+def catalog_contributor(ws: Workspace, contributor_id: str) -> contributors.Contributor:
+    from app.storage import catalog
+
+    with ws.read() as conn:
+        found = catalog.get_contributor(conn, contributor_id)
+    assert found is not None
+    return found
