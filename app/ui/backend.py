@@ -178,6 +178,21 @@ class Backend:
         people = contributors.contributors_of(self.ws, assessment_id)
         return people, contributors.who_is_answering(self.ws, assessment_id)
 
+    def demo_answers_notice(self) -> list[tuple[Any, str]]:
+        """Once per data folder: answers earlier versions attributed to the demo's people
+        outside the demo, each group with who answers that assessment here now."""
+        from app.services import contributors, identity_upgrade
+
+        return [
+            (group, contributors.who_is_answering(self.ws, group.assessment_id).name)
+            for group in identity_upgrade.notice(self.ws)
+        ]
+
+    def reassign_demo_answers(self, assessment_id: str, person_id: str, to: str) -> Any:
+        from app.services import identity_upgrade
+
+        return identity_upgrade.reassign(self.ws, assessment_id, person_id, to)
+
     def switch_contributor(self, assessment_id: str, name: str, role: str) -> Any:
         """Answer this assessment as `name` from now on (a new name is registered)."""
         from app.services import contributors

@@ -5,7 +5,6 @@ the right contributor as new revisions that keep the original ones."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from pathlib import Path
 from typing import Any
 
@@ -16,48 +15,14 @@ from hypothesis import strategies as st
 from app.cli import main
 from app.domain import Answer, AnswerState
 from app.services import contributors
-from app.services.answers import write_revision
-from app.services.assessments import create_assessment, load_snapshot
-from app.services.demo import create_demo
-from app.services.identity_upgrade import CHECKED, misattributed, notice, reassign
-from app.services.workspace import LOCAL_CONTRIBUTOR, Workspace
-from app.storage import answers_repo, catalog, demo_marks
+from app.services.assessments import load_snapshot
+from app.services.identity_upgrade import misattributed, notice, reassign
+from app.services.workspace import Workspace
+from app.storage import answers_repo, demo_marks
 from app.storage.records import CITY
+from tests.identity_support import old_data as _old_data
 
-FORM = Path(__file__).resolve().parents[2] / "tests" / "data" / "sample-form.yaml"
 CHOICES = ["yes", "partial", "no"]
-
-
-def _old_data(folder: Path, own: dict[str, str], city: dict[str, str]) -> tuple[str, str, str]:
-    """A data folder as earlier versions left it: the demo, then a real assessment whose answers
-    went to the demo's coordinator (she was the laptop's user), and no demo marks yet.
-    Returns (demo id, real assessment id, the coordinator's id)."""
-    with Workspace.open(folder, daily_backup=False) as ws:
-        demo = create_demo(ws)
-        real = create_assessment(ws, "Cusco", "Peru", "2026", FORM, contributor="Rosa Quispe")
-        with ws.write() as conn:
-            coordinator = catalog.get_contributor(
-                conn, answers_repo.heads_for_assessment(conn, demo)[0].author_id or ""
-            )
-            heads = answers_repo.heads_for_assessment(conn, demo)
-            city_authors = {h.author_id for h in heads if h.subject == CITY}
-            assert coordinator is not None
-            coordinator = catalog.get_contributor(conn, sorted(city_authors)[0]) or coordinator
-            catalog.set_setting(conn, LOCAL_CONTRIBUTOR, coordinator.id)
-            for indicator, value in own.items():
-                write_revision(
-                    ws, conn, real, indicator, coordinator.id, Answer(value=value), coordinator
-                )
-            for indicator, value in city.items():
-                write_revision(
-                    ws, conn, real, indicator, CITY, Answer(value=value), coordinator,
-                    rationale="agreed at the meeting",
-                )  # fmt: skip
-        coordinator_id = coordinator.id
-    with sqlite3.connect(folder / "readiness.sqlite3") as raw:  # the marks did not exist then
-        raw.execute("DELETE FROM setting WHERE key LIKE 'demo.mark.%' OR key = ?", (CHECKED,))
-        raw.execute("DELETE FROM setting WHERE key LIKE 'answering.%'")
-    return demo, real, coordinator_id
 
 
 def _revisions(ws: Workspace, assessment_id: str) -> dict[str, Any]:
