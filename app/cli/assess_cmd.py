@@ -235,26 +235,36 @@ def run_answer(args: argparse.Namespace) -> int:
         answer = answer_from_parts(
             questionnaire, args.indicator, args.value, args.state, args.note, args.evidence
         )
-        who = _contributor(ws, assessment_id, args.contributor)
         hashes = [add_attachment(ws, path) for path in args.attach]
+        known = _known(ws, assessment_id, args.contributor)
         revision = save_answer(
-            ws, assessment_id, args.indicator, answer, contributor=who, attachments=hashes
+            ws,
+            assessment_id,
+            args.indicator,
+            answer,
+            contributor=args.contributor,
+            attachments=hashes,
         )
+    print(_attributed(revision.author, known))
     print(f"saved {args.indicator} ({_answer_text(revision.answer)}) as revision {revision.id}")
     return 0
 
 
-def _contributor(ws: Any, assessment_id: str, name: str | None) -> Any:
-    """Who the answer is attributed to; a name new here is registered, and the user told so."""
-    from app.services.contributors import contributor_for, describe
+def _known(ws: Any, assessment_id: str, name: str | None) -> bool:
+    """Whether `--contributor NAME` names someone known here (no name: who answers is known)."""
+    from app.services.contributors import is_known
 
-    resolved = contributor_for(ws, assessment_id, name)
-    who = resolved.contributor
-    if resolved.registered:
-        print(f"registered {describe(who)} as a new contributor on this laptop")
-    elif name is None:
-        print(f"answering as {describe(who)}")
-    return who
+    return name is None or is_known(ws, assessment_id, name)
+
+
+def _attributed(who: Any, known: bool) -> str:
+    """The line saying who the saved answers are attributed to (after the save: a failed
+    command prints nothing on stdout and registers nobody)."""
+    from app.services.contributors import describe
+
+    if not known:
+        return f"registered {describe(who)} as a new contributor on this laptop"
+    return f"answering as {describe(who)}"
 
 
 def run_resolve(args: argparse.Namespace) -> int:
@@ -278,14 +288,19 @@ def run_import(args: argparse.Namespace) -> int:
     from app.logic.answers_file import parse_answers, read_json_file
     from app.services.answers import import_answers
     from app.services.assessments import load_questionnaire_for, resolve_assessment_id
+    from app.services.contributors import contributor_for
 
     data = read_json_file(args.answers)
     with open_workspace(args) as ws:
         assessment_id = resolve_assessment_id(ws, args.id)
         # The file is checked before a new name is registered for it.
         parse_answers(load_questionnaire_for(ws, assessment_id), data, source=str(args.answers))
-        who = _contributor(ws, assessment_id, args.contributor)
-        count = import_answers(ws, assessment_id, data, contributor=who, source=str(args.answers))
+        known = _known(ws, assessment_id, args.contributor)
+        count = import_answers(
+            ws, assessment_id, data, contributor=args.contributor, source=str(args.answers)
+        )
+        who = contributor_for(ws, assessment_id, args.contributor).contributor
+    print(_attributed(who, known))
     print(f"imported {count} answer(s) from {args.answers}")
     return 0
 

@@ -218,6 +218,20 @@ def contributor_for(ws: Workspace, assessment_id: str, who: Contributor | str | 
         return acting(ws, conn, assessment_id, who)
 
 
+def is_known(ws: Workspace, assessment_id: str, who: str) -> bool:
+    """Whether `who` (an id or a name) resolves to someone already known for this assessment."""
+    from app.services.assessments import require_assessment
+    from app.storage import catalog, demo_marks
+
+    with ws.write() as conn:  # the one-time check of old data may mark people first
+        require_assessment(conn, assessment_id)
+        text = " ".join(who.split())
+        if text and catalog.get_contributor(conn, text) is not None:
+            return True
+        in_demo = demo_marks.is_demo(conn, assessment_id)
+        return bool(text) and find_named(ws, conn, text, in_demo=in_demo) is not None
+
+
 def describe(contributor: Contributor) -> str:
     """`Name (role)`, as faces show who is answering."""
     return f"{contributor.name} ({contributor.role})" if contributor.role else contributor.name
