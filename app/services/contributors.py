@@ -37,14 +37,22 @@ class Resolved:
 # Inside the caller's transaction
 
 
-def demo_people(ws: Workspace, conn: Any) -> set[str]:
-    """Ids of the demo's fictional people (marked when the demo was built, or by the one-time
-    check of data written before the marks existed). Call inside a write unit of work."""
-    from app.services.identity_upgrade import ensure_checked
+def marks(ws: Workspace, conn: Any, *keys: str) -> Any:
+    """The demo marks (after the one-time check of data written before they existed) and the
+    settings named by `keys`, in one read. Call inside a write unit of work."""
+    from app.services.identity_upgrade import CHECKED, ensure_checked
     from app.storage import demo_marks
 
-    ensure_checked(ws, conn)
-    return demo_marks.demo_people(conn)
+    found = demo_marks.read_marks(conn, CHECKED, *keys)
+    if CHECKED not in found.settings:
+        ensure_checked(ws, conn)
+        found = demo_marks.read_marks(conn, CHECKED, *keys)
+    return found
+
+
+def demo_people(ws: Workspace, conn: Any) -> set[str]:
+    """Ids of the demo's fictional people. Call inside a write unit of work."""
+    return set(marks(ws, conn).people)
 
 
 def find_named(ws: Workspace, conn: Any, name: str, *, in_demo: bool) -> Contributor | None:
@@ -91,15 +99,17 @@ def named(
     return Resolved(contributor, True)
 
 
-def laptop_user(ws: Workspace, conn: Any) -> Contributor:
+def laptop_user(ws: Workspace, conn: Any, known: Any = None) -> Contributor:
     """This laptop's user; on first use a contributor named after the login name. A demo
-    person is never the laptop's user (data from before this rule is read past)."""
+    person is never the laptop's user (data from before this rule is read past). `known`: the
+    caller's `marks(..., LOCAL_CONTRIBUTOR)`."""
     from app.storage import catalog
 
-    chosen = catalog.get_setting(conn, LOCAL_CONTRIBUTOR)
+    known = known or marks(ws, conn, LOCAL_CONTRIBUTOR)
+    chosen = known.settings.get(LOCAL_CONTRIBUTOR)
     if chosen:
         found = catalog.get_contributor(conn, chosen)
-        if found is not None and found.id not in demo_people(ws, conn):
+        if found is not None and found.id not in known.people:
             return found
     try:
         login = getpass.getuser()
@@ -113,9 +123,10 @@ def laptop_user(ws: Workspace, conn: Any) -> Contributor:
 def answering_in(ws: Workspace, conn: Any, assessment_id: str) -> Contributor:
     """Who is answering this assessment on this laptop now (rules 2 and 3 above). With no
     choice remembered (data from earlier versions), its creator if created on this laptop."""
-    from app.storage import assessments_repo, catalog, demo_marks
+    from app.storage import assessments_repo, catalog
 
-    chosen = catalog.get_setting(conn, ANSWERING + assessment_id)
+    known = marks(ws, conn, ANSWERING + assessment_id, LOCAL_CONTRIBUTOR)
+    chosen = known.settings.get(ANSWERING + assessment_id)
     found = catalog.get_contributor(conn, chosen) if chosen else None
     if found is None:
         record = assessments_repo.get_assessment(conn, assessment_id)
@@ -123,11 +134,9 @@ def answering_in(ws: Workspace, conn: Any, assessment_id: str) -> Contributor:
         found = catalog.get_contributor(conn, creator) if creator else None
         if found is not None and found.device_id != ws.device_id:
             found = None
-    if found is not None and (
-        demo_marks.is_demo(conn, assessment_id) or found.id not in demo_people(ws, conn)
-    ):
+    if found is not None and (assessment_id in known.assessments or found.id not in known.people):
         return found
-    return laptop_user(ws, conn)
+    return laptop_user(ws, conn, known)
 
 
 def acting(
@@ -139,11 +148,12 @@ def acting(
 ) -> Resolved:
     """The contributor an action on this assessment is attributed to (rules 1 to 3); `role` is
     given to a name registered now."""
-    from app.storage import catalog, demo_marks
+    from app.storage import catalog
 
     if who is None:
         return Resolved(answering_in(ws, conn, assessment_id), False)
-    in_demo = demo_marks.is_demo(conn, assessment_id)
+    known = marks(ws, conn)
+    in_demo = assessment_id in known.assessments
     if isinstance(who, Contributor):
         found = catalog.get_contributor(conn, who.id)
         if found is None:
@@ -155,7 +165,7 @@ def acting(
         if by_id is None:
             return named(ws, conn, text, role, in_demo=in_demo)
         who = by_id
-    if not in_demo and who.id in demo_people(ws, conn):
+    if not in_demo and who.id in known.people:
         raise ValidationError(
             f"{who.name} is a person of the demo city; outside the demo, answer as yourself"
         )

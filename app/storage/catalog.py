@@ -125,14 +125,16 @@ def find_contributor(conn: Connection, name: str, device_id: str) -> Contributor
     return _contributor(rows) if rows else None
 
 
+_NAMED = (
+    select(t.Contributor)
+    .where(t.Contributor.name == bindparam("name"))
+    .order_by((t.Contributor.device_id == bindparam("device")).desc(), t.Contributor.created_at)
+)
+
+
 def contributors_named(conn: Connection, name: str, device_id: str) -> list[Contributor]:
     """Every contributor with this exact name, this device's first, oldest first."""
-    rows = conn.execute(
-        select(t.Contributor)
-        .where(t.Contributor.name == name)
-        .order_by((t.Contributor.device_id == device_id).desc(), t.Contributor.created_at)
-    )
-    return [_contributor(r) for r in rows]
+    return [_contributor(r) for r in conn.execute(_NAMED, {"name": name, "device": device_id})]
 
 
 def all_contributors(conn: Connection) -> list[Contributor]:

@@ -8,9 +8,10 @@ records `demo_record_ids()` names, so the filter holds for the outbox's counts a
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Select, func, insert, literal, select, union
+from sqlalchemy import Connection, Select, bindparam, func, insert, literal, select, union
 
 from app.storage import tables as t
 
@@ -29,29 +30,71 @@ def _marked(prefix: str) -> Select[tuple[str]]:
     )
 
 
+# Statements are built once (building one costs several times running it; saves read marks).
+_DEMO_ASSESSMENTS = select(
+    union(select(t.Setting.value).where(t.Setting.key == DEMO_ASSESSMENT), _marked(_ASSESSMENT))
+    .subquery()
+    .c[0]
+)
+_LOCAL_PEOPLE = _marked(_PERSON)
+_DEMO_RECORDS = select(
+    union(
+        _DEMO_ASSESSMENTS,
+        select(t.AssessmentEvent.id).where(t.AssessmentEvent.assessment_id.in_(_DEMO_ASSESSMENTS)),
+        select(t.Revision.id).where(t.Revision.assessment_id.in_(_DEMO_ASSESSMENTS)),
+        _LOCAL_PEOPLE,
+    )
+    .subquery()
+    .c[0]
+)
+_KEYS = 4  # settings read together with the marks (fixed, so the statement compiles once)
+_ALL_MARKS = select(t.Setting.key, t.Setting.value).where(
+    t.Setting.key.in_([bindparam(f"k{n}") for n in range(_KEYS)])
+    | ((t.Setting.key >= "demo.mark.") & (t.Setting.key < "demo.mark/"))  # the index, not LIKE
+)
+
+
+@dataclass(frozen=True)
+class Marks:
+    assessments: set[str]  # demo assessment ids
+    people: set[str]  # every demo person's id (staying here, or former)
+    settings: dict[str, str]  # the other settings asked for, when set
+
+
 def demo_assessments_query() -> Select[tuple[str]]:
-    own = select(t.Setting.value).where(t.Setting.key == DEMO_ASSESSMENT)
-    return select(union(own, _marked(_ASSESSMENT)).subquery().c[0])
+    return _DEMO_ASSESSMENTS
 
 
 def local_people_query() -> Select[tuple[str]]:
-    return _marked(_PERSON)
+    return _LOCAL_PEOPLE
 
 
 def demo_record_ids() -> Select[tuple[str]]:
     """Ids of every record that belongs to a demo: assessments, their events and revisions,
     and the demo's fictional people."""
-    assessments = demo_assessments_query()
-    return select(
-        union(
-            assessments,
-            select(t.AssessmentEvent.id).where(t.AssessmentEvent.assessment_id.in_(assessments)),
-            select(t.Revision.id).where(t.Revision.assessment_id.in_(assessments)),
-            local_people_query(),
-        )
-        .subquery()
-        .c[0]
-    )
+    return _DEMO_RECORDS
+
+
+def read_marks(conn: Connection, *keys: str) -> Marks:
+    """The demo marks, and the settings named by `keys`, in one read (saves call this)."""
+    wanted = [DEMO_ASSESSMENT, *keys]
+    if len(wanted) > _KEYS:
+        raise ValueError(f"read_marks reads at most {_KEYS - 1} other settings")
+    params = {f"k{n}": wanted[n] if n < len(wanted) else "" for n in range(_KEYS)}
+    marks = Marks(set(), set(), {})
+    for key, value in conn.execute(_ALL_MARKS, params):
+        if key == DEMO_ASSESSMENT:
+            if value:
+                marks.assessments.add(value)
+        elif key.startswith(_ASSESSMENT):
+            marks.assessments.add(key[len(_ASSESSMENT) :])
+        elif key.startswith(_PERSON):
+            marks.people.add(key[len(_PERSON) :])
+        elif key.startswith(_FORMER):
+            marks.people.add(key[len(_FORMER) :])
+        else:
+            marks.settings[key] = value
+    return marks
 
 
 def mark_assessment(conn: Connection, assessment_id: str) -> None:
@@ -66,19 +109,21 @@ def mark_former(conn: Connection, contributor_id: str) -> None:
     _put(conn, _FORMER + contributor_id)
 
 
+_HAS_KEY = select(literal(1)).where(t.Setting.key == bindparam("key"))
+
+
 def _put(conn: Connection, key: str) -> None:
-    if conn.execute(select(literal(1)).where(t.Setting.key == key)).first() is None:
+    if conn.execute(_HAS_KEY, {"key": key}).first() is None:
         conn.execute(insert(t.Setting).values(key=key, value="1"))
 
 
 def demo_assessments(conn: Connection) -> set[str]:
-    return {str(v) for v in conn.execute(demo_assessments_query()).scalars() if v}
+    return read_marks(conn).assessments
 
 
 def demo_people(conn: Connection) -> set[str]:
     """Every demo person: those whose records stay here and the former ones."""
-    rows = conn.execute(union(_marked(_PERSON), _marked(_FORMER))).scalars()
-    return {str(v) for v in rows}
+    return read_marks(conn).people
 
 
 def referenced_outside(conn: Connection, contributor_id: str, demo_ids: set[str]) -> bool:
