@@ -9,6 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from app.common.errors import UserError
 from app.domain import Answer
@@ -167,3 +169,56 @@ def test_the_hub_refuses_a_pushed_demo_record(hub: Any, tmp_path: Path) -> None:
         db.close()
     assert {r.status for r in results} == {"quarantined"}
     assert all("demo" in (r.reason or "") for r in results)
+
+
+@settings(
+    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    steps=st.lists(
+        st.tuples(
+            st.sampled_from(["demo", "real", "next-demo", "status-demo", "status-real"]),
+            st.sampled_from(["yes", "partial", "no"]),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_outbox_selection_never_holds_a_demo_record(
+    tmp_path_factory: pytest.TempPathFactory, steps: list[tuple[str, str]]
+) -> None:
+    """Whatever is done in the demo (answers, status changes, its next round) and around it, the
+    rows sync would send are exactly the non-demo ones, and the counts shown agree."""
+    from app.services.assessments import create_assessment, set_status
+    from app.services.rounds import start_next_round
+    from app.storage import demo_marks, outbox
+    from tests.sync_support import SAMPLE_FORM
+
+    with laptop(tmp_path_factory.mktemp("l")) as ws:
+        demo = create_demo(ws)
+        real = create_assessment(ws, "Lima", "Peru", "2026", SAMPLE_FORM, contributor="Ana")
+        demos = [demo]
+        for what, value in steps:
+            if what == "demo":
+                shipped = {"yes": "approved", "partial": "draft", "no": "draft"}[value]
+                save_answer(ws, demos[-1], "GOV-01", Answer(value=shipped))
+            elif what == "real":
+                save_answer(ws, real, "PATH-04", Answer(value=value))
+            elif what == "next-demo":
+                demos.append(start_next_round(ws, demos[-1], f"20{27 + len(demos)}"))
+            else:
+                target = demos[-1] if what == "status-demo" else real
+                set_status(ws, target, "in_review")
+                set_status(ws, target, "draft", reason="more to do")
+        with ws.read() as conn:
+            demo_ids = {str(v) for v in conn.execute(demo_marks.demo_record_ids()).scalars()}
+            assert set(demos) <= demo_marks.demo_assessments(conn)
+            every = {r.record_id: r for r in outbox.by_state(conn, outbox.PENDING)}
+            selected = sync_repo.unbatched(conn, 100_000)
+            assert {r.record_id for r in selected} == set(every) - demo_ids
+            assert sync_repo.pending_count(conn) == len(selected)
+            assert outbox.count_by_state(conn).get("pending", 0) == len(selected)
+            assert not set(outbox.pending_by_assessment(conn)) & set(demos)
+            # Everything of the demos is among the left-out rows, and their people too.
+            demo_people = demo_marks.demo_people(conn)
+            assert demo_people and demo_people <= demo_ids
