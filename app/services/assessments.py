@@ -15,6 +15,7 @@ from app.common.clock import iso_utc, new_id
 from app.common.errors import NotFoundError, ValidationError
 from app.common.i18n import check_language
 from app.domain import (
+    AnswerState,
     AssessmentHeader,
     AssessmentSnapshot,
     AssessmentStatus,
@@ -239,7 +240,7 @@ def snapshot_in(
     """Build a snapshot inside an open transaction."""
     from app.scoring import score
     from app.services.city_answers import derive, settle
-    from app.storage import answers_repo, catalog
+    from app.storage import answers_repo, catalog, demo_marks
 
     questionnaire = ws.questionnaire(conn, record.questionnaire_sha256)
     heads = answers_repo.heads_for_assessment(conn, record.id)
@@ -250,6 +251,12 @@ def snapshot_in(
     contributors = catalog.get_contributors(conn, wanted)
     derivation = derive(questionnaire, heads, contributors)
     result = score(questionnaire, derivation.scoring_answers, derivation.disputed)
+    marks = demo_marks.read_marks(conn)
+    if record.id not in marks.assessments and marks.people:
+        # A demo person named here by an earlier version's mistake is not one of its
+        # contributors once their answers were reassigned (the revisions stay in the history).
+        holding = {h.subject for h in heads if h.answer.state is not AnswerState.UNANSWERED}
+        people = [c for c in people if c not in marks.people or c in holding]
     return AssessmentSnapshot(
         header=header_of(record),
         questionnaire=questionnaire,

@@ -56,7 +56,10 @@ def test_old_data_is_found_once_and_corrected_with_new_revisions(tmp_path: Path)
         added = [after[k] for k in after if k not in before]
         assert all(r.author_id == target.id and "reassigned" in r.rationale for r in added)
 
-        city = load_snapshot(ws, real, with_revisions=False).answers
+        snapshot = load_snapshot(ws, real, with_revisions=True)
+        assert [c.name for c in snapshot.contributors] == ["Rosa Quispe"]  # what reports list
+        assert group.person.name in {r.author.name for r in snapshot.revisions if r.author}
+        city = snapshot.answers
         assert [e.contributor.name for e in city["PATH-04"].contributors] == ["Rosa Quispe"]
         assert city["PATH-04"].answer.value == "yes"
         assert city["QA-02"].answer.value == "partial" and not city["QA-02"].derived
