@@ -30,7 +30,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--period", required=True, help="the round, e.g. 2026 or 2026-H2")
     p.add_argument("--form", required=True, metavar="PATH_OR_ID", help="questionnaire file or id")
     p.add_argument("--lang", default="en", choices=["en", "es", "fr", "pt"])
-    p.add_argument("--contributor", metavar="NAME", help="who creates it (the coordinator)")
+    p.add_argument(
+        "--contributor",
+        metavar="NAME",
+        help="who creates it; answers here are attributed to NAME until switched",
+    )
     p.add_argument("--role", metavar="ROLE", help="the creator's role, e.g. 'city coordinator'")
     p.set_defaults(handler=run_new)
 
@@ -47,7 +51,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
 
     p = commands.add_parser("answer", parents=[common], help="save a contributor's own answer")
     _answer_arguments(p)
-    p.add_argument("--contributor", metavar="NAME", help="whose answer (default: you)")
+    p.add_argument(
+        "--contributor",
+        metavar="NAME",
+        help="whose answer (default: who answers this assessment here); new names are registered",
+    )
     p.add_argument("--attach", action="append", default=[], metavar="FILE", help="attach a file")
     p.set_defaults(handler=run_answer)
 
@@ -59,7 +67,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = commands.add_parser("import", parents=[common], help="import an answers file")
     p.add_argument("id", metavar="ID")
     p.add_argument("answers", metavar="ANSWERS.json")
-    p.add_argument("--contributor", metavar="NAME", help="whose answers (default: you)")
+    p.add_argument(
+        "--contributor",
+        metavar="NAME",
+        help="whose answers (default: who answers this assessment here); new names are registered",
+    )
     p.set_defaults(handler=run_import)
 
     p = commands.add_parser("status", parents=[common], help="change the status")
@@ -91,6 +103,25 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("--form", required=True, metavar="PATH_OR_ID")
     p.set_defaults(handler=run_move)
 
+    p = commands.add_parser(
+        "misattributed",
+        parents=[common],
+        help="answers attributed to the demo's people outside the demo (by earlier versions)",
+    )
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=run_misattributed)
+
+    p = commands.add_parser(
+        "reassign",
+        parents=[common],
+        help="give a demo person's answers to the right contributor (as new revisions)",
+    )
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--from", dest="person", required=True, metavar="NAME", help="the demo person")
+    p.add_argument("--to", required=True, metavar="NAME", help="who really gave the answers")
+    p.add_argument("--role", metavar="ROLE", help="the role of a contributor registered now")
+    p.set_defaults(handler=run_reassign)
+
     demo = subparsers.add_parser(
         "demo",
         parents=[common],
@@ -121,6 +152,7 @@ def _answer_arguments(p: argparse.ArgumentParser) -> None:
 def run_new(args: argparse.Namespace) -> int:
     from app.cli.output import print_created
     from app.services.assessments import create_assessment
+    from app.services.contributors import describe, who_is_answering
 
     with open_workspace(args) as ws:
         new = create_assessment(
@@ -133,6 +165,8 @@ def run_new(args: argparse.Namespace) -> int:
             contributor=args.contributor,
             role=args.role,
         )
+        who = who_is_answering(ws, new)
+    print(f"answers on this laptop are attributed to {describe(who)}")
     print_created(new)
     return 0
 
@@ -202,6 +236,7 @@ def run_answer(args: argparse.Namespace) -> int:
             questionnaire, args.indicator, args.value, args.state, args.note, args.evidence
         )
         hashes = [add_attachment(ws, path) for path in args.attach]
+        known = _known(ws, assessment_id, args.contributor)
         revision = save_answer(
             ws,
             assessment_id,
@@ -210,8 +245,26 @@ def run_answer(args: argparse.Namespace) -> int:
             contributor=args.contributor,
             attachments=hashes,
         )
+    print(_attributed(revision.author, known))
     print(f"saved {args.indicator} ({_answer_text(revision.answer)}) as revision {revision.id}")
     return 0
+
+
+def _known(ws: Any, assessment_id: str, name: str | None) -> bool:
+    """Whether `--contributor NAME` names someone known here (no name: who answers is known)."""
+    from app.services.contributors import is_known
+
+    return name is None or is_known(ws, assessment_id, name)
+
+
+def _attributed(who: Any, known: bool) -> str:
+    """The line saying who the saved answers are attributed to (after the save: a failed
+    command prints nothing on stdout and registers nobody)."""
+    from app.services.contributors import describe
+
+    if not known:
+        return f"registered {describe(who)} as a new contributor on this laptop"
+    return f"answering as {describe(who)}"
 
 
 def run_resolve(args: argparse.Namespace) -> int:
@@ -232,16 +285,22 @@ def run_resolve(args: argparse.Namespace) -> int:
 
 
 def run_import(args: argparse.Namespace) -> int:
-    from app.logic.answers_file import read_json_file
+    from app.logic.answers_file import parse_answers, read_json_file
     from app.services.answers import import_answers
-    from app.services.assessments import resolve_assessment_id
+    from app.services.assessments import load_questionnaire_for, resolve_assessment_id
+    from app.services.contributors import contributor_for
 
     data = read_json_file(args.answers)
     with open_workspace(args) as ws:
         assessment_id = resolve_assessment_id(ws, args.id)
+        # The file is checked before a new name is registered for it.
+        parse_answers(load_questionnaire_for(ws, assessment_id), data, source=str(args.answers))
+        known = _known(ws, assessment_id, args.contributor)
         count = import_answers(
             ws, assessment_id, data, contributor=args.contributor, source=str(args.answers)
         )
+        who = contributor_for(ws, assessment_id, args.contributor).contributor
+    print(_attributed(who, known))
     print(f"imported {count} answer(s) from {args.answers}")
     return 0
 
@@ -327,6 +386,55 @@ def run_move(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         assessment_id = move_to_version(ws, resolve_assessment_id(ws, args.id), args.form)
     print(f"{assessment_id[:8]} now uses {args.form}")
+    return 0
+
+
+def run_misattributed(args: argparse.Namespace) -> int:
+    from app.cli.output import print_json
+    from app.services.identity_upgrade import misattributed
+
+    with open_workspace(args) as ws:
+        found = misattributed(ws)
+    if args.json:
+        print_json(
+            [
+                {
+                    "id": g.assessment_id,
+                    "city": g.city,
+                    "country": g.country,
+                    "period": g.period,
+                    "person": g.person.name,
+                    "answers": list(g.own),
+                    "city_answers": list(g.city_answers),
+                }
+                for g in found
+            ]
+        )
+        return 0
+    if not found:
+        print("no answers are attributed to the demo's people outside the demo")
+        return 0
+    for g in found:
+        print(
+            f"{g.assessment_id[:8]}  {g.city}, {g.country}  {g.period}: {g.count} answer(s) "
+            f"attributed to {g.person.name} (a person of the demo city)"
+        )
+    print("give them to the right person: readiness assess reassign ID --from NAME --to NAME")
+    return 0
+
+
+def run_reassign(args: argparse.Namespace) -> int:
+    from app.services.assessments import resolve_assessment_id
+    from app.services.contributors import describe
+    from app.services.identity_upgrade import reassign
+
+    with open_workspace(args) as ws:
+        assessment_id = resolve_assessment_id(ws, args.id)
+        target, moved = reassign(ws, assessment_id, args.person, args.to, args.role)
+    print(
+        f"{moved} answer(s) of {assessment_id[:8]} now attributed to {describe(target)}; "
+        f"the earlier revisions stay in the history"
+    )
     return 0
 
 

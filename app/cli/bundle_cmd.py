@@ -18,6 +18,11 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p = commands.add_parser("export", parents=[common], help="write an assessment to a file")
     p.add_argument("id", metavar="ID", help="assessment id (any unique beginning)")
     p.add_argument("-o", "--output", required=True, metavar="FILE", help="e.g. lima-2026.readiness")
+    p.add_argument(
+        "--demo",
+        action="store_true",
+        help="export the demo (it stays a demo wherever it is imported; hubs refuse it)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=run_export)
 
@@ -35,7 +40,7 @@ def run_export(args: argparse.Namespace) -> int:
 
     with open_workspace(args) as ws:
         assessment_id = resolve_assessment_id(ws, args.id)
-        made = sync.export_bundle(ws, assessment_id, args.output)
+        made = sync.export_bundle(ws, assessment_id, args.output, as_demo=args.demo)
     if args.json:
         print_json({"path": str(made.path), "records": made.records, "size": made.size})
         return 0

@@ -278,6 +278,11 @@ def import_bundle(db_url: str, path: str | Path) -> dict[str, Any]:
         received = bundle.read_bundle_file(path)
     except bundle.BundleError as exc:
         raise ValidationError(f"bundle rejected, nothing was imported: {exc}") from None
+    if any(r.body.get("demo") is True for r in received.records):
+        raise ValidationError(
+            f"{path}: bundle rejected, nothing was imported: it holds the demo of a fictional "
+            "city, and a hub never stores a demo"
+        )
     with opened(db_url) as db:
         with db.read() as conn:
             if received.city.hub_city_id:

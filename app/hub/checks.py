@@ -227,6 +227,8 @@ class CityContext:
         """(reason to quarantine or None, flags) for a record new to this city."""
         body = record.body
         kind = record.kind
+        if body.get("demo") is True:  # a fictional city never joins a real city's feed
+            return "it belongs to a demo, which stays on the laptop it was opened on", ()
         if kind == "questionnaire":
             size = self.blob_size(record.id)
             if size is None:

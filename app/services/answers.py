@@ -26,7 +26,8 @@ from app.domain import (
     Revision,
 )
 from app.services.assessments import require_assessment
-from app.services.workspace import Workspace, local_contributor, resolve_contributor
+from app.services.contributors import acting, answering_in
+from app.services.workspace import Workspace
 
 MAX_ATTACHMENT = 50 * 1024 * 1024
 MAX_RATIONALE = 10_000
@@ -104,12 +105,13 @@ def save_answer(
     contributor: Contributor | str | None = None,
     attachments: Iterable[str] = (),
 ) -> Revision:
-    """A contributor's own answer (default: this laptop's user). Returns after COMMIT."""
+    """A contributor's own answer (default: whoever answers this assessment on this laptop,
+    see services.contributors). Returns after COMMIT."""
     with ws.write() as conn:
         record = require_assessment(conn, assessment_id)
         answer = validate(ws.questionnaire(conn, record.questionnaire_sha256), indicator_id, answer)
         _editable(record)
-        who = resolve_contributor(ws, conn, contributor)
+        who = acting(ws, conn, record.id, contributor).contributor
         return write_revision(
             ws, conn, record.id, indicator_id, who.id, answer, who, attachments=attachments
         )
@@ -130,7 +132,7 @@ def set_city_answer(
         record = require_assessment(conn, assessment_id)
         answer = validate(ws.questionnaire(conn, record.questionnaire_sha256), indicator_id, answer)
         _editable(record)
-        author = local_contributor(ws, conn)
+        author = answering_in(ws, conn, record.id)
         return write_revision(
             ws, conn, record.id, indicator_id, CITY, answer, author, rationale=rationale
         )
@@ -156,7 +158,7 @@ def import_answers(
         questionnaire = ws.questionnaire(conn, record.questionnaire_sha256)
         answers = parse_answers(questionnaire, mapping, source=source)
         _editable(record)
-        who = resolve_contributor(ws, conn, contributor)
+        who = acting(ws, conn, record.id, contributor).contributor
         current = {
             h.indicator_id: h.answer
             for h in answers_repo.heads_for_assessment(conn, record.id)

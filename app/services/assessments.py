@@ -15,6 +15,7 @@ from app.common.clock import iso_utc, new_id
 from app.common.errors import NotFoundError, ValidationError
 from app.common.i18n import check_language
 from app.domain import (
+    AnswerState,
     AssessmentHeader,
     AssessmentSnapshot,
     AssessmentStatus,
@@ -26,12 +27,12 @@ from app.domain import (
 # The list lives in assessment_list; callers keep importing it from here.
 from app.services.assessment_list import AssessmentSummary as AssessmentSummary
 from app.services.assessment_list import list_assessments as list_assessments
+from app.services.contributors import answering_in
 from app.services.workspace import (
     Workspace,
     cached_questionnaire,
     clean_name,
     remember_questionnaire,
-    resolve_contributor,
 )
 
 _FORWARD = {
@@ -109,18 +110,28 @@ def insert_assessment(
     contributor: Contributor | str | None = None,
     role: str | None = None,
     previous_id: str | None = None,
+    *,
+    demo: bool = False,
 ) -> str:
-    """Create an assessment inside the caller's transaction."""
-    from app.services.workspace import LOCAL_CONTRIBUTOR, ensure_contributor
-    from app.storage import assessments_repo, catalog
+    """Create an assessment inside the caller's transaction. Its creator answers it on this
+    laptop until someone switches; a demo never touches this laptop's user."""
+    from app.services import contributors
+    from app.services.workspace import LOCAL_CONTRIBUTOR
+    from app.storage import assessments_repo, catalog, demo_marks
     from app.storage.outbox import add_outbox
     from app.storage.records import AssessmentRecord, EventRecord, city_key
 
-    if isinstance(contributor, str) and role is not None:
-        creator = ensure_contributor(ws, conn, contributor, role)
+    if isinstance(contributor, Contributor):
+        creator = contributor
+    elif contributor is None:
+        creator = contributors.laptop_user(ws, conn)
     else:
-        creator = resolve_contributor(ws, conn, contributor)
-    if contributor is not None and catalog.get_setting(conn, LOCAL_CONTRIBUTOR) is None:
+        creator = contributors.named(ws, conn, contributor, role, in_demo=demo).contributor
+    if (
+        contributor is not None
+        and not demo
+        and catalog.get_setting(conn, LOCAL_CONTRIBUTOR) is None
+    ):
         catalog.set_setting(conn, LOCAL_CONTRIBUTOR, creator.id)
     sha256 = store_questionnaire(ws, conn, body, questionnaire)
     now = ws.now()
@@ -140,6 +151,9 @@ def insert_assessment(
     )
     assessments_repo.insert_assessment(conn, record)
     add_outbox(conn, "assessment", record.id, new_id(), now)
+    if demo:
+        demo_marks.mark_assessment(conn, record.id)
+    contributors.remember(conn, record.id, creator.id)
     event = EventRecord(
         id=new_id(),
         assessment_id=record.id,
@@ -226,7 +240,7 @@ def snapshot_in(
     """Build a snapshot inside an open transaction."""
     from app.scoring import score
     from app.services.city_answers import derive, settle
-    from app.storage import answers_repo, catalog
+    from app.storage import answers_repo, catalog, demo_marks
 
     questionnaire = ws.questionnaire(conn, record.questionnaire_sha256)
     heads = answers_repo.heads_for_assessment(conn, record.id)
@@ -237,6 +251,12 @@ def snapshot_in(
     contributors = catalog.get_contributors(conn, wanted)
     derivation = derive(questionnaire, heads, contributors)
     result = score(questionnaire, derivation.scoring_answers, derivation.disputed)
+    marks = demo_marks.read_marks(conn)
+    if record.id not in marks.assessments and marks.people:
+        # A demo person named here by an earlier version's mistake is not one of its
+        # contributors once their answers were reassigned (the revisions stay in the history).
+        holding = {h.subject for h in heads if h.answer.state is not AnswerState.UNANSWERED}
+        people = [c for c in people if c not in marks.people or c in holding]
     return AssessmentSnapshot(
         header=header_of(record),
         questionnaire=questionnaire,
@@ -305,7 +325,7 @@ def set_status(ws: Workspace, assessment_id: str, status: str, reason: str | Non
                 f"assessment {assessment_id[:8]} is {current}; moving it back to {status} "
                 "needs a reason (--reason TEXT)"
             )
-        author = resolve_contributor(ws, conn, None)
+        author = answering_in(ws, conn, assessment_id)
         now = ws.now()
         event = EventRecord(
             id=new_id(),

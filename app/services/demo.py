@@ -16,10 +16,10 @@ from typing import Any
 from app.common.errors import UserError, ValidationError
 from app.common.i18n import check_language
 from app.common.paths import forms_dir
-from app.domain import Answer
-from app.services.workspace import Workspace, ensure_contributor, local_contributor
+from app.domain import Answer, Contributor
+from app.services.workspace import Workspace
 
-DEMO_SETTING = "demo.assessment_id"
+DEMO_SETTING = "demo.assessment_id"  # = storage.demo_marks.DEMO_ASSESSMENT
 DEMO_FILE = Path("precision-oncology-readiness") / "demo" / "demo-answers.json"
 
 
@@ -89,19 +89,12 @@ def create_demo(ws: Workspace, source: str | Path | None = None) -> str:
         again = catalog.get_setting(conn, DEMO_SETTING)
         if again:
             return again
-        # The demo's own fictional coordinator sets the city answers, so the laptop user's
-        # login name does not appear among the demo city's contributors.
-        named = data.get("coordinator")
-        if isinstance(named, dict) and isinstance(named.get("name"), str):
-            coordinator = ensure_contributor(
-                ws,
-                conn,
-                named["name"],
-                str(named.get("role") or ""),
-                str(named.get("institution") or ""),
-            )
-        else:
-            coordinator = local_contributor(ws, conn)
+        # The demo's own fictional coordinator creates it and sets the city answers: the
+        # demo's people exist only inside it, and this laptop's user stays who it was.
+        lead = data.get("coordinator")
+        if not (isinstance(lead, dict) and isinstance(lead.get("name"), str)):
+            lead = {"name": "Demo coordinator"}
+        coordinator = _person(ws, conn, lead)
         assessment_id = insert_assessment(
             ws,
             conn,
@@ -112,15 +105,10 @@ def create_demo(ws: Workspace, source: str | Path | None = None) -> str:
             body,
             questionnaire,
             coordinator,
+            demo=True,
         )
         for person, answers in plans:
-            who = ensure_contributor(
-                ws,
-                conn,
-                person["name"],
-                str(person.get("role") or ""),
-                str(person.get("institution") or ""),
-            )
+            who = _person(ws, conn, person)
             for indicator_id, answer in answers.items():
                 write_revision(ws, conn, assessment_id, indicator_id, who.id, answer, who)
         for indicator_id, answer, rationale in city_plans:
@@ -136,6 +124,24 @@ def create_demo(ws: Workspace, source: str | Path | None = None) -> str:
             )
         catalog.set_setting(conn, DEMO_SETTING, assessment_id)
     return assessment_id
+
+
+def _person(ws: Workspace, conn: Any, person: dict[str, Any]) -> Contributor:
+    """A fictional person of the demo, marked so that they stay inside it."""
+    from app.services.contributors import named
+    from app.storage import demo_marks
+
+    found = named(
+        ws,
+        conn,
+        person["name"],
+        str(person.get("role") or ""),
+        str(person.get("institution") or ""),
+        in_demo=True,
+    )
+    if found.registered:
+        demo_marks.mark_person(conn, found.contributor.id)
+    return found.contributor
 
 
 def _text(data: dict[str, Any], key: str, path: Path) -> str:

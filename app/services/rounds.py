@@ -14,7 +14,8 @@ from app.services.assessments import (
     snapshot_in,
     store_questionnaire,
 )
-from app.services.workspace import Workspace, clean_name, local_contributor
+from app.services.contributors import answering_in
+from app.services.workspace import Workspace, clean_name
 
 
 def start_next_round(ws: Workspace, previous_id: str, period: str) -> str:
@@ -24,7 +25,7 @@ def start_next_round(ws: Workspace, previous_id: str, period: str) -> str:
     (a starting point, not a claim). Returns the new assessment's id.
     """
     from app.services.answers import write_revision
-    from app.storage import catalog
+    from app.storage import catalog, demo_marks
 
     period = clean_name(period, "the period")
     with ws.write() as conn:
@@ -32,7 +33,7 @@ def start_next_round(ws: Workspace, previous_id: str, period: str) -> str:
         snapshot = snapshot_in(ws, conn, previous, with_revisions=False)
         body = catalog.questionnaire_body(conn, previous.questionnaire_sha256)
         assert body is not None
-        who = local_contributor(ws, conn)
+        who = answering_in(ws, conn, previous.id)
         new_id_ = insert_assessment(
             ws,
             conn,
@@ -44,6 +45,7 @@ def start_next_round(ws: Workspace, previous_id: str, period: str) -> str:
             snapshot.questionnaire,
             who,
             previous_id=previous.id,
+            demo=demo_marks.is_demo(conn, previous.id),  # a demo's next round is a demo too
         )
         for indicator_id, city in snapshot.answers.items():
             if city.answer.state is AnswerState.UNANSWERED or city.disagreement:
@@ -90,7 +92,7 @@ def move_to_version(ws: Workspace, assessment_id: str, form: str | Path) -> str:
             assessment_id=record.id,
             kind="header",
             payload={"questionnaire": {"from": record.questionnaire_sha256, "to": sha256}},
-            author_id=local_contributor(ws, conn).id,
+            author_id=answering_in(ws, conn, record.id).id,
             device_id=ws.device_id,
             hlc=ws.clock.now(),
             created_at=now,
@@ -114,8 +116,8 @@ def move_to_version(ws: Workspace, assessment_id: str, form: str | Path) -> str:
                 answer = check_answer(questionnaire.indicator(new_indicator), head.answer)
             except ValidationError:
                 continue  # not valid under the new definition: the old revision keeps it
-            author = catalog.get_contributor(conn, head.author_id or "") or local_contributor(
-                ws, conn
+            author = catalog.get_contributor(conn, head.author_id or "") or answering_in(
+                ws, conn, record.id
             )
             write_revision(
                 ws,

@@ -341,18 +341,31 @@ def sync_status(ws: Workspace) -> SyncStatus:
 # Bundles
 
 
-def export_bundle(ws: Workspace, assessment_id: str, path: str | Path) -> BundleExport:
-    """Write one assessment (records, questionnaire files, attachments) as a bundle file."""
+def export_bundle(
+    ws: Workspace, assessment_id: str, path: str | Path, *, as_demo: bool = False
+) -> BundleExport:
+    """Write one assessment (records, questionnaire files, attachments) as a bundle file.
+
+    The demo leaves this laptop only when asked for as a demo (`as_demo`); its records then say
+    so, and stay a demo wherever they are imported (a hub refuses them)."""
     from app.common.fileio import atomic_write
     from app.services.assessments import require_assessment
     from app.services.sync_replica import WorkspaceReplica
-    from app.storage import sync_repo
+    from app.storage import demo_marks, sync_repo
     from app.sync import bundle, wire
 
     target = Path(path)
     enrollment = current_enrollment(ws)
     with ws.read() as conn:
         record = require_assessment(conn, assessment_id)
+        if demo_marks.is_demo(conn, record.id) and not as_demo:
+            raise UserError(
+                f"{record.city} is the demo's fictional city: the demo stays on this laptop. "
+                f"To give it to someone as a demo: readiness bundle export {record.id[:8]} "
+                "--demo -o FILE"
+            )
+        if as_demo and not demo_marks.is_demo(conn, record.id):
+            raise UserError(f"assessment {record.id[:8]} is not a demo; export it without --demo")
         refs = sync_repo.assessment_refs(conn, record.id)
         bodies = sync_repo.record_bodies(conn, refs)
     records = []
@@ -426,6 +439,7 @@ def import_bundle(ws: Workspace, path: str | Path) -> ImportResult:
                 f"{path}: bundle rejected, nothing was imported: {kind} {record_id}: {reason}"
             )
         sync_inbox.queue_records(conn, applied.new, new_id, ws.now())
+        _keep_demo_here(conn, received.records)
         conflicts = count_conflicts(conn, received.assessment_id)
     return ImportResult(
         assessment_id=received.assessment_id,
@@ -434,6 +448,18 @@ def import_bundle(ws: Workspace, path: str | Path) -> ImportResult:
         conflicts=conflicts,
         already_present=applied.total == 0,
     )
+
+
+def _keep_demo_here(conn: Any, records: Any) -> None:
+    """A demo received in a bundle is a demo here too: it is never sent on."""
+    from app.storage import demo_marks
+
+    for record in records:
+        if record.body.get(demo_marks.DEMO_FIELD) is True:
+            if record.kind == "assessment":
+                demo_marks.mark_assessment(conn, record.id)
+            elif record.kind == "contributor":
+                demo_marks.mark_person(conn, record.id)
 
 
 def _check_bundle_answers(ws: Workspace, received: Any, path: str | Path) -> None:

@@ -1,4 +1,4 @@
-"""Opening a data folder: its paths, database, device id, clock and the local user's identity.
+"""Opening a data folder: its paths, database, device id, clock and this laptop's user.
 
 `Workspace.open(data_dir)` creates the folders, checks the database file (a damaged one is moved
 aside and the newest good backup named), refuses a database written by a newer version, backs up
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import getpass
 import hashlib
 import logging
 import os
@@ -118,21 +117,26 @@ class Workspace:
 
     # -- the local user's identity -------------------------------------------------------------
 
+    # Who answers a given assessment is services.contributors' rule; this is only its default.
+
     @property
     def contributor(self) -> Contributor | None:
-        """The person using this laptop, once known."""
-        from app.storage import catalog
+        """The person using this laptop, once known (never one of the demo's people)."""
+        from app.storage import catalog, demo_marks
 
         with self.read() as conn:
             contributor_id = catalog.get_setting(conn, LOCAL_CONTRIBUTOR)
-            return catalog.get_contributor(conn, contributor_id) if contributor_id else None
+            if not contributor_id or contributor_id in demo_marks.demo_people(conn):
+                return None
+            return catalog.get_contributor(conn, contributor_id)
 
     def set_contributor(self, name: str, role: str = "", institution: str = "") -> Contributor:
         """Set who is using this laptop (found by name, or created)."""
-        with self.write() as conn:
-            found = ensure_contributor(self, conn, name, role, institution)
-            from app.storage import catalog
+        from app.services.contributors import named
+        from app.storage import catalog
 
+        with self.write() as conn:
+            found = named(self, conn, name, role, institution).contributor
             catalog.set_setting(conn, LOCAL_CONTRIBUTOR, found.id)
         return found
 
@@ -193,67 +197,3 @@ def clean_name(text: str, what: str) -> str:
     if len(name) > MAX_NAME:
         raise ValidationError(f"{what} is longer than {MAX_NAME} characters")
     return name
-
-
-def ensure_contributor(
-    ws: Workspace, conn: Any, name: str, role: str = "", institution: str = ""
-) -> Contributor:
-    """The contributor with this name (this laptop's first), created and queued when new."""
-    from app.storage import catalog
-    from app.storage.outbox import add_outbox
-
-    name = clean_name(name, "the contributor name")
-    found = catalog.find_contributor(conn, name, ws.device_id)
-    if found is not None:
-        return found
-    contributor = Contributor(
-        id=new_id(),
-        name=name,
-        role=" ".join((role or "").split()),
-        institution=" ".join((institution or "").split()),
-        device_id=ws.device_id,
-    )
-    now = ws.now()
-    catalog.insert_contributor(conn, contributor, now)
-    add_outbox(conn, "contributor", contributor.id, new_id(), now)
-    return contributor
-
-
-def local_contributor(ws: Workspace, conn: Any) -> Contributor:
-    """The laptop's user; on first use, a contributor named after the login name."""
-    from app.storage import catalog
-
-    contributor_id = catalog.get_setting(conn, LOCAL_CONTRIBUTOR)
-    if contributor_id:
-        found = catalog.get_contributor(conn, contributor_id)
-        if found is not None:
-            return found
-    try:
-        login = getpass.getuser()
-    except (OSError, KeyError):
-        login = ""
-    contributor = ensure_contributor(ws, conn, login or "Local user")
-    catalog.set_setting(conn, LOCAL_CONTRIBUTOR, contributor.id)
-    return contributor
-
-
-def resolve_contributor(ws: Workspace, conn: Any, who: Contributor | str | None) -> Contributor:
-    """A Contributor, a contributor id, a name (found or created), or None for the local user."""
-    from app.storage import catalog
-
-    if who is None:
-        return local_contributor(ws, conn)
-    if isinstance(who, Contributor):
-        found = catalog.get_contributor(conn, who.id)
-        if found is not None:
-            return found
-        now = ws.now()
-        catalog.insert_contributor(conn, who, now)
-        from app.storage.outbox import add_outbox
-
-        add_outbox(conn, "contributor", who.id, new_id(), now)
-        return who
-    by_id = catalog.get_contributor(conn, who.strip())
-    if by_id is not None:
-        return by_id
-    return ensure_contributor(ws, conn, who)

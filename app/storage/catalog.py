@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlalchemy import Connection, bindparam, func, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 
 from app.domain import Contributor
 from app.storage import tables as t
@@ -29,6 +29,10 @@ def set_setting(conn: Connection, key: str, value: str) -> None:
     updated = conn.execute(update(t.Setting).where(t.Setting.key == key).values(value=value))
     if updated.rowcount == 0:
         conn.execute(insert(t.Setting).values(key=key, value=value))
+
+
+def delete_setting(conn: Connection, key: str) -> None:
+    conn.execute(delete(t.Setting).where(t.Setting.key == key))
 
 
 # ---------------------------------------------------------------------------------------------
@@ -119,6 +123,18 @@ def find_contributor(conn: Connection, name: str, device_id: str) -> Contributor
         .order_by((t.Contributor.device_id == device_id).desc(), t.Contributor.created_at)
     ).first()
     return _contributor(rows) if rows else None
+
+
+_NAMED = (
+    select(t.Contributor)
+    .where(t.Contributor.name == bindparam("name"))
+    .order_by((t.Contributor.device_id == bindparam("device")).desc(), t.Contributor.created_at)
+)
+
+
+def contributors_named(conn: Connection, name: str, device_id: str) -> list[Contributor]:
+    """Every contributor with this exact name, this device's first, oldest first."""
+    return [_contributor(r) for r in conn.execute(_NAMED, {"name": name, "device": device_id})]
 
 
 def all_contributors(conn: Connection) -> list[Contributor]:

@@ -16,6 +16,8 @@ import sqlite3
 from dataclasses import dataclass
 
 PENDING = "pending"  # outbox.PENDING
+# A demo's records are never sent (storage.demo_marks): its assessments, in plain SQL.
+_DEMO_OWN, _DEMO_MARK = "demo.assessment_id", "demo.mark.assessment."
 
 
 @dataclass(frozen=True)
@@ -49,7 +51,10 @@ FROM outbox JOIN (
     UNION ALL SELECT id, assessment_id FROM assessment_event
     UNION ALL SELECT id, assessment_id FROM revision
 ) AS owners ON owners.record_id = outbox.record_id
-WHERE outbox.state = ?
+WHERE outbox.state = ? AND owners.assessment_id NOT IN (
+    SELECT value FROM setting WHERE key = ?
+    UNION SELECT substr(key, ?) FROM setting WHERE key LIKE ?
+)
 GROUP BY owners.assessment_id
 """
 
@@ -67,7 +72,8 @@ def list_assessments(conn: sqlite3.Connection) -> list[ListedAssessment]:
 
 def pending_by_assessment(conn: sqlite3.Connection) -> dict[str, int]:
     """Per assessment, how many of its records (itself, events, revisions) wait to be sent."""
-    return {str(row[0]): int(row[1]) for row in conn.execute(_PENDING, (PENDING,))}
+    demo = (_DEMO_OWN, len(_DEMO_MARK) + 1, _DEMO_MARK + "%")
+    return {str(row[0]): int(row[1]) for row in conn.execute(_PENDING, (PENDING, *demo))}
 
 
 def answer_digests(conn: sqlite3.Connection) -> dict[str, str]:

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from sqlalchemy import Connection, bindparam, func, insert, literal, select, union_all, update
 
 from app.storage import tables as t
+from app.storage.demo_marks import demo_record_ids
 from app.storage.records import OutboxRecord
 
 PENDING, ACKED, QUARANTINED = "pending", "acked", "quarantined"
@@ -99,7 +100,12 @@ def record_failure(conn: Connection, op_ids: Iterable[str], error: str) -> None:
 
 
 def count_by_state(conn: Connection) -> dict[str, int]:
-    rows = conn.execute(select(t.Outbox.state, func.count()).group_by(t.Outbox.state))
+    """Outbox rows per state; a demo's rows are not counted (they are never sent)."""
+    rows = conn.execute(
+        select(t.Outbox.state, func.count())
+        .where(t.Outbox.record_id.not_in(demo_record_ids()))
+        .group_by(t.Outbox.state)
+    )
     return {r[0]: int(r[1]) for r in rows}
 
 
@@ -114,7 +120,7 @@ def pending_by_assessment(conn: Connection) -> dict[str, int]:
         select(owners.c.assessment_id, func.count())
         .select_from(t.Outbox)
         .join(owners, owners.c.record_id == t.Outbox.record_id)
-        .where(t.Outbox.state == PENDING)
+        .where(t.Outbox.state == PENDING, t.Outbox.record_id.not_in(demo_record_ids()))
         .group_by(owners.c.assessment_id)
     )
     return {r[0]: int(r[1]) for r in rows}

@@ -29,6 +29,7 @@ from sqlalchemy import (
 )
 
 from app.storage import tables as t
+from app.storage.demo_marks import demo_record_ids, mark_bodies
 from app.storage.outbox import PENDING
 from app.storage.records import OutboxRecord
 
@@ -78,7 +79,9 @@ def _outbox(row: Any) -> OutboxRecord:
 def pending_count(conn: Connection) -> int:
     return int(
         conn.execute(
-            select(func.count()).select_from(t.Outbox).where(t.Outbox.state == PENDING)
+            select(func.count())
+            .select_from(t.Outbox)
+            .where(t.Outbox.state == PENDING, t.Outbox.record_id.not_in(demo_record_ids()))
         ).scalar_one()
     )
 
@@ -86,7 +89,9 @@ def pending_count(conn: Connection) -> int:
 def open_batch(conn: Connection, exclude: Iterable[str] = ()) -> list[OutboxRecord]:
     """The pending rows of the oldest batch already formed (a retry resends exactly them), unless
     the oldest pending row is in no batch yet; batches in `exclude` (in flight) are skipped."""
-    query = select(t.Outbox.batch_id).where(t.Outbox.state == PENDING)
+    query = select(t.Outbox.batch_id).where(
+        t.Outbox.state == PENDING, t.Outbox.record_id.not_in(demo_record_ids())
+    )
     skipped = list(exclude)
     if skipped:
         query = query.where(or_(t.Outbox.batch_id.is_(None), t.Outbox.batch_id.not_in(skipped)))
@@ -95,17 +100,26 @@ def open_batch(conn: Connection, exclude: Iterable[str] = ()) -> list[OutboxReco
         return []
     rows = conn.execute(
         select(t.Outbox)
-        .where(t.Outbox.state == PENDING, t.Outbox.batch_id == first[0])
+        .where(
+            t.Outbox.state == PENDING,
+            t.Outbox.batch_id == first[0],
+            t.Outbox.record_id.not_in(demo_record_ids()),
+        )
         .order_by(t.Outbox.seq)
     )
     return [_outbox(r) for r in rows]
 
 
 def unbatched(conn: Connection, limit: int) -> list[OutboxRecord]:
-    """The oldest pending rows not yet in a batch, in the order they were written."""
+    """The oldest pending rows not yet in a batch, in the order they were written; a demo's
+    records are never among them (they stay on this laptop)."""
     rows = conn.execute(
         select(t.Outbox)
-        .where(t.Outbox.state == PENDING, t.Outbox.batch_id.is_(None))
+        .where(
+            t.Outbox.state == PENDING,
+            t.Outbox.batch_id.is_(None),
+            t.Outbox.record_id.not_in(demo_record_ids()),
+        )
         .order_by(t.Outbox.seq)
         .limit(limit)
     )
@@ -173,6 +187,7 @@ def record_bodies(
         for part in chunked(sorted(set(ids))):
             for body in reader(conn, part):
                 found[(kind, body["sha256"] if "sha256" in body else body["id"])] = body
+    mark_bodies(conn, found)
     return found
 
 

@@ -345,6 +345,20 @@ SPECS: dict[str, dict[str, Callable[[Any, str], Any]]] = {
 }
 
 
+def _true(value: Any, field: str) -> bool:
+    if value is not True:
+        raise WireError(f"{field}: expected true (leave the field out otherwise)")
+    return True
+
+
+# Fields a body may leave out. Absent unless set, so every other record keeps its canonical form
+# (and fingerprint). `demo`: the record belongs to a demo (a fictional city); hubs refuse it.
+OPTIONAL: dict[str, dict[str, Callable[[Any, str], Any]]] = {
+    "assessment": {"demo": _true},
+    "contributor": {"demo": _true},
+}
+
+
 def record_id_of(kind: str, body: Mapping[str, Any]) -> str:
     """The id field of a record body (the SHA-256 for content-addressed kinds)."""
     return str(body["sha256"] if kind in BLOB_KINDS else body["id"])
@@ -355,7 +369,16 @@ def check_body(kind: str, body: Any, where: str = "record") -> dict[str, Any]:
     spec = SPECS.get(kind)
     if spec is None:
         raise WireError(f"{where}.kind: unknown record kind {str(kind)[:40]!r}")
+    optional = OPTIONAL.get(kind, {})
+    given = {k: body[k] for k in optional if k in body} if isinstance(body, dict) else {}
+    if given:
+        body = {k: v for k, v in body.items() if k not in given}
     checked = _fields(body, f"{where}.body", spec)
+    for name, value in given.items():
+        try:
+            checked[name] = optional[name](value, name)
+        except WireError as exc:
+            raise WireError(f"{where}.body.{exc}") from None
     if kind == "revision":
         if checked["state"] != AnswerState.ANSWERED.value and checked["value"] is not None:
             raise WireError(f"{where}.body.value: only an answered state carries a value")

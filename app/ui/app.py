@@ -211,6 +211,9 @@ class _StartUp(QObject):
             self.window.reload_assessments()
         # Idle now: build the rest of the window before anyone asks for it.
         QTimer.singleShot(0, self.window.finish_building)
+        from app.ui import demo_answers_notice
+
+        QTimer.singleShot(0, lambda: demo_answers_notice.check(self.window))
 
 
 def shutdown(window: MainWindow) -> None:

@@ -32,9 +32,10 @@ log = logging.getLogger("readiness.ui.backend")
 @dataclass(frozen=True)
 class LoadedAssessment:
     snapshot: AssessmentSnapshot
-    me: str = ""  # this laptop's contributor id
+    me: str = ""  # the id of who is answering this assessment on this laptop
     # The files attached to this person's own answer, per indicator.
     attachments: Mapping[str, Sequence[Attachment]] = field(default_factory=dict)
+    answering: Contributor | None = None  # who is answering (services.contributors' rule)
 
 
 @dataclass(frozen=True)
@@ -164,12 +165,39 @@ class Backend:
         return demo.create_demo(self.ws)
 
     def load(self, assessment_id: str) -> LoadedAssessment:
-        from app.services import assessments
+        from app.services import assessments, contributors
 
         snapshot = assessments.load_snapshot(self.ws, assessment_id, with_revisions=False)
-        me = self.ws.contributor
-        me_id = me.id if me else ""
-        return LoadedAssessment(snapshot, me_id, self._attachments(assessment_id, me_id))
+        me = contributors.who_is_answering(self.ws, assessment_id)
+        return LoadedAssessment(snapshot, me.id, self._attachments(assessment_id, me.id), me)
+
+    def answering_choices(self, assessment_id: str) -> tuple[list[Contributor], Contributor]:
+        """The people who can be picked to answer this assessment here, and who answers now."""
+        from app.services import contributors
+
+        people = contributors.contributors_of(self.ws, assessment_id)
+        return people, contributors.who_is_answering(self.ws, assessment_id)
+
+    def demo_answers_notice(self) -> list[tuple[Any, str]]:
+        """Once per data folder: answers earlier versions attributed to the demo's people
+        outside the demo, each group with who answers that assessment here now."""
+        from app.services import contributors, identity_upgrade
+
+        return [
+            (group, contributors.who_is_answering(self.ws, group.assessment_id).name)
+            for group in identity_upgrade.notice(self.ws)
+        ]
+
+    def reassign_demo_answers(self, assessment_id: str, person_id: str, to: str) -> Any:
+        from app.services import identity_upgrade
+
+        return identity_upgrade.reassign(self.ws, assessment_id, person_id, to)
+
+    def switch_contributor(self, assessment_id: str, name: str, role: str) -> Any:
+        """Answer this assessment as `name` from now on (a new name is registered)."""
+        from app.services import contributors
+
+        return contributors.switch_contributor(self.ws, assessment_id, name, role or None)
 
     def _attachments(self, assessment_id: str, me: str) -> dict[str, list[Attachment]]:
         """The files attached to this person's current answers."""

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QWidget
 from app.common.i18n import LANGUAGE_NAMES, LANGUAGES
 from app.ui import i18n
 from app.ui.backend import Backend, LoadedAssessment
+from app.ui.contributor_switch import ContributorSwitch
 from app.ui.help_menu import HelpMenu
 from app.ui.home_page import HomePage
 from app.ui.i18n import _
@@ -78,6 +79,8 @@ class MainWindow(QMainWindow):
 
         self._wire()
         self._build_menus()
+        self.contributor_switch = ContributorSwitch(self, backend, runner)
+        self.assessment_menu.insertAction(self.close_action, self.contributor_switch.action)
         self._set_assessment_tabs_enabled(False)
         self.setMinimumSize(800, 500)
         geometry, state = self.store.geometry()
@@ -108,6 +111,7 @@ class MainWindow(QMainWindow):
             session.answer_saved.connect(self._on_session_answer_saved)
             session.answer_save_failed.connect(self._on_session_answer_save_failed)
             session.closed.connect(self._on_session_closed)
+            self.contributor_switch.follow(session)
             self._session = session
         return self._session
 
@@ -312,6 +316,7 @@ class MainWindow(QMainWindow):
         self.next_round_action.setText(_("Start the &next round…"))
         self.move_action.setText(_("&Move to another questionnaire version…"))
         self.close_action.setText(_("&Close the assessment"))
+        self.contributor_switch.retranslate()
         for action, text in zip(
             self.page_actions,
             (_("Home"), _("Fill"), _("Merge"), _("Results")),

@@ -9,8 +9,9 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QLabel, QSplitter, QTextBrowser, QVBoxLayout, QWidget
 
 from app.common.i18n import pick
+from app.common.numbers import with_percent
 from app.domain import DomainResult, Questionnaire, ScoreResult
-from app.ui.i18n import _, format_number
+from app.ui.i18n import _, current_language, format_number
 from app.ui.radar_widget import RadarAxis, RadarWidget
 
 
@@ -130,8 +131,11 @@ class ResultsPage(QWidget):
                 )
             )
         score = format_number(result.score, 1) if result.score is not None else "–"
-        completeness = _("{percent} % answered").format(
-            percent=format_number(round(result.completeness * 100))
+        # the sign goes with the number, in the language's own style ("35%", "35 %")
+        completeness = _("{percent} answered").format(
+            percent=with_percent(
+                format_number(round(result.completeness * 100)), current_language()
+            )
         )
         facts = [escape(_("score {score}").format(score=score)), escape(completeness)]
         uncapped = result.uncapped_score
@@ -141,8 +145,10 @@ class ResultsPage(QWidget):
         if result.dont_know:
             facts.append(
                 escape(
-                    _("{percent} % don't know").format(
-                        percent=format_number(round(result.dont_know * 100))
+                    _("{percent} don't know").format(
+                        percent=with_percent(
+                            format_number(round(result.dont_know * 100)), current_language()
+                        )
                     )
                 )
             )

@@ -60,8 +60,8 @@ def fill(ws: Any, assessments: list[str], revisions: int) -> int:
     """`revisions` answer changes: in each assessment (a round), 100 contributors answer 10
     questions and revise each answer a few times (chains of parents); written in one transaction
     and queued exactly as saved answers are."""
+    from app.services.contributors import named
     from app.services.sync_replica import apply_records
-    from app.services.workspace import ensure_contributor
     from app.storage import sync_inbox
     from app.sync import wire
 
@@ -78,7 +78,7 @@ def fill(ws: Any, assessments: list[str], revisions: int) -> int:
         "QA-02": "yes",
     }
     with ws.write() as conn:
-        people = [ensure_contributor(ws, conn, f"Person {n:03d}").id for n in range(100)]
+        people = [named(ws, conn, f"Person {n:03d}").contributor.id for n in range(100)]
         last: dict[tuple[str, str, str], str] = {}
         records = []
         for n in range(revisions):
