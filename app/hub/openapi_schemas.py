@@ -102,6 +102,7 @@ ENROLL_RESPONSES: Responses = {
     ),
     401: {"description": "Unknown, used or expired code", **ERROR},
     408: {"description": _ERRORS[408], **ERROR},
+    409: {"description": "This laptop is enrolled in the city for another contributor", **ERROR},
     413: {"description": _ERRORS[413], **ERROR},
     422: {"description": _ERRORS[422], **ERROR},
     429: {"description": _ERRORS[429], **ERROR},
@@ -205,6 +206,10 @@ PAGE = _json(
                         "id": {"type": "string"},
                         "body": {"type": "object"},
                         "flags": {"type": "array", "items": {"type": "string"}},
+                        "sent_by": {
+                            "type": "string",
+                            "description": "The device that really sent the record",
+                        },
                     },
                     "required": ["seq", "kind", "id", "body"],
                 },

@@ -3,7 +3,8 @@
 - `enroll(ws, url, code, token_file=False)`: trade a one-time code for a device token; the token
   goes to the keyring (or, by explicit choice, to a 0600 file), never to the database.
 - `sync_now(ws, progress=None, cancel=None)`: push the outbox, pull the city's feed; returns
-  `SyncResult(pushed, pulled, conflicts, quarantined)`; `HubUnreachable` (exit 3) when offline.
+  `SyncResult(pushed, pulled, conflicts, quarantined, refused)`; `HubUnreachable` (exit 3) when
+  offline. `refused` counts this laptop's own changes the hub refused (the CLI exits 4).
 - `sync_status(ws)`: enrollment, waiting changes, quarantined ops with reasons, last results.
 - `export_bundle(ws, assessment_id, path)` / `import_bundle(ws, path)`: the same records in a
   file; an import is checked completely before anything is written and runs in one transaction.
@@ -274,6 +275,7 @@ def sync_now(
         if not result.cancelled:
             _install_forms(ws, client)
     result.quarantined += replica.set_aside
+    result.refused += replica.set_aside
     return result
 
 
@@ -415,18 +417,27 @@ def import_bundle(ws: Workspace, path: str | Path) -> ImportResult:
             f"{received.assessment_id[:8]} belongs to {local.city} here, not {received.city.name}"
         )
     _check_bundle_answers(ws, received, path)
-    for (kind, sha256), data in received.blobs.items():
-        if kind == "attachment":
-            store_attachment(ws, sha256, data)
-    with ws.write() as conn:
-        applied = apply_records(ws, conn, received.records, received.blobs, source="bundle")
-        if applied.rejected:
-            kind, record_id, reason = applied.rejected[0]
-            raise ValidationError(
-                f"{path}: bundle rejected, nothing was imported: {kind} {record_id}: {reason}"
-            )
-        sync_inbox.queue_records(conn, applied.new, new_id, ws.now())
-        conflicts = count_conflicts(conn, received.assessment_id)
+    _check_bundle_origin(ws, received, path)
+    written: list[Path] = []  # attachment files new here: removed again if the import fails
+    try:
+        with ws.write() as conn:
+            for (kind, sha256), data in received.blobs.items():
+                target = ws.paths.attachments / sha256
+                if kind == "attachment" and not target.is_file():
+                    store_attachment(ws, sha256, data)
+                    written.append(target)
+            applied = apply_records(ws, conn, received.records, received.blobs, source="bundle")
+            if applied.rejected:
+                kind, record_id, reason = applied.rejected[0]
+                raise ValidationError(
+                    f"{path}: bundle rejected, nothing was imported: {kind} {record_id}: {reason}"
+                )
+            sync_inbox.queue_records(conn, applied.new, new_id, ws.now())
+            conflicts = count_conflicts(conn, received.assessment_id)
+    except BaseException:
+        for target in written:
+            target.unlink(missing_ok=True)
+        raise
     return ImportResult(
         assessment_id=received.assessment_id,
         added=applied.total,
@@ -434,6 +445,43 @@ def import_bundle(ws: Workspace, path: str | Path) -> ImportResult:
         conflicts=conflicts,
         already_present=applied.total == 0,
     )
+
+
+# Records that keep their content for good once written; a bundle holding one of them with other
+# content under the same id is a conflict of content (the hub refuses the same).
+_IMMUTABLE = ("contributor", "assessment_event", "revision")
+
+
+def _check_bundle_origin(ws: Workspace, received: Any, path: str | Path) -> None:
+    """Refuse clocks too far ahead of this computer's, and records whose id is already here
+    with other content, before anything is written."""
+    from app.common.clock import physical_ms, skew_reason, too_far_ahead
+    from app.storage import sync_inbox, sync_repo
+    from app.sync import wire
+
+    def fail(message: str) -> ValidationError:
+        return ValidationError(f"{path}: bundle rejected, nothing was imported: {message}")
+
+    now = physical_ms()
+    for record in received.records:
+        hlc = record.body.get("hlc")
+        if hlc is not None and too_far_ahead(hlc, now):
+            reason = skew_reason(hlc, now, "this computer's")
+            raise fail(f"{record.kind} {record.id[:8]}: {reason}")
+    with ws.read() as conn:
+        for kind in _IMMUTABLE:
+            incoming = {r.id: r for r in received.records if r.kind == kind}
+            present = sync_inbox.existing(conn, kind, list(incoming))
+            if not present:
+                continue
+            local = sync_repo.record_bodies(conn, [(kind, i) for i in sorted(present)])
+            for record_id in sorted(present):
+                body = local.get((kind, record_id))
+                if body is not None and wire.fingerprint(body) != incoming[record_id].fingerprint:
+                    raise fail(
+                        f"{kind} {record_id[:8]}: a different record with this id is already "
+                        "here (a conflict of content: one of the two copies was altered)"
+                    )
 
 
 def _check_bundle_answers(ws: Workspace, received: Any, path: str | Path) -> None:

@@ -266,6 +266,8 @@ class HubClient:
             )
         if status == 409 and _code(response) == "cursor_ahead":
             raise CursorAhead(detail)
+        if status == 409 and _code(response) == "device_taken":
+            raise HubRefused(f"the hub refused the enrollment: {detail}")
         if status == 413:
             raise BatchTooLarge(detail or "request too large")
         if status == 422:
