@@ -72,6 +72,11 @@ ENROLL_BODY = {
                     "code": {"type": "string", "minLength": 1, "maxLength": 64},
                     "device_name": {"type": "string", "maxLength": 100},
                     "local_device_id": ID,
+                    "public_key": {
+                        "type": "string",
+                        "maxLength": 64,
+                        "description": "The laptop's Ed25519 public key (base64 of 32 bytes)",
+                    },
                 },
                 "required": ["code"],
                 "additionalProperties": False,
@@ -222,6 +227,20 @@ PAGE = _json(
 )
 
 CONFLICTS = _json({"type": "object", "properties": {"conflicts": {"type": "array"}}})
+
+DEVICE_KEYS = _json(
+    {
+        "type": "object",
+        "properties": {
+            "devices": {
+                "type": "object",
+                "description": "The public signing key of each of the city's laptops, by its id",
+                "additionalProperties": {"type": "string"},
+            }
+        },
+        "required": ["devices"],
+    }
+)
 
 FORMS = _json(
     {

@@ -164,7 +164,9 @@ class HubStore:
 
     # -- enrollment ----------------------------------------------------------------------------
 
-    def enroll(self, code: str, device_name: str, local_device_id: str) -> dict[str, Any]:
+    def enroll(
+        self, code: str, device_name: str, local_device_id: str, public_key: str | None = None
+    ) -> dict[str, Any]:
         """Trade a valid, unused, unexpired code for a new device token (401 otherwise)."""
         digest = security.code_hash(code)
         now = iso_utc()
@@ -199,6 +201,7 @@ class HubStore:
                     contributor=row.contributor,
                     device_name=device_name,
                     local_device_id=local_device_id,
+                    public_key=public_key,
                     token_hash=security.token_hash(token),
                     created_at=now,
                     last_seen_at=now,
@@ -306,16 +309,21 @@ class HubStore:
         return int(row[0])
 
     def _apply(
-        self, conn: Connection, city_id: str, device: Device | None, items: Sequence[_Item]
+        self,
+        conn: Connection,
+        city_id: str,
+        device: Device | None,
+        items: Sequence[_Item],
+        signer: str | None = None,
     ) -> list[OpResult]:
         """Validate and store items (under the city lock); one result per item, in order.
 
-        `device` is the pushing device (from its token), None for the coordinator's import."""
+        `device` is the pushing device (from its token), None for the coordinator's import of a
+        bundle signed by the laptop `signer`; either is the sender the identity rules bind to."""
         now = iso_utc()
         device_id = device.id if device is not None else None
-        ctx = CityContext(
-            conn, city_id, self.form_cache, sender=device.local_device_id if device else None
-        )
+        sender = device.local_device_id if device is not None else signer
+        ctx = CityContext(conn, city_id, self.form_cache, sender=sender)
         ctx.preload([i.record for i in items if i.record is not None])
         prior = self._prior_ops(conn, device_id, [i.op_id for i in items if i.op_id])
         results: list[OpResult | None] = []
@@ -450,12 +458,16 @@ class HubStore:
         end = conn.execute(_TAKE_SEQS, {"city": city_id, "count": count}).scalar_one()
         return list(range(int(end) - count + 1, int(end) + 1))
 
-    def import_records(self, city_id: str, records: Sequence[Record]) -> list[OpResult]:
-        """Apply records from a bundle (hub admin import): the same checks as a push."""
+    def import_records(
+        self, city_id: str, records: Sequence[Record], signer: str | None = None
+    ) -> list[OpResult]:
+        """Apply records from a bundle signed by the laptop `signer` (hub admin import): the
+        same checks as a push from that laptop."""
         with self.db.write() as conn:
             self.db.scope(conn, city_id=city_id)
             self._lock_city(conn, city_id)
-            return self._apply(conn, city_id, None, [_Item(None, r, None, None) for r in records])
+            items = [_Item(None, r, None, None) for r in records]
+            return self._apply(conn, city_id, None, items, signer)
 
     # -- the feed ------------------------------------------------------------------------------
 
@@ -547,6 +559,18 @@ class HubStore:
                 }
             )
         return {"conflicts": items}
+
+    def device_keys(self, token: str | None, city_id: str) -> dict[str, Any]:
+        """The public signing keys of the city's active laptops, by their own device id."""
+        d = ht.device.c
+        with self.db.read() as conn:
+            self._authenticate(conn, token, city_id)
+            rows = conn.execute(
+                select(d.local_device_id, d.public_key).where(
+                    d.city_id == city_id, d.revoked_at.is_(None), d.public_key.is_not(None)
+                )
+            ).all()
+        return {"devices": {r[0]: r[1] for r in rows if r[0]}}
 
     # -- forms and blobs -----------------------------------------------------------------------
 

@@ -46,6 +46,7 @@ HUB_URL, CITY_ID, CITY_NAME, CITY_COUNTRY = (
     "sync.country",
 )
 HUB_DEVICE, TOKEN_STORE, ENROLLED_AT = "sync.device_id", "sync.token_store", "sync.enrolled_at"
+SIGNING_KEY, DEVICE_KEYS = "sync.signing_key", "sync.device_keys"
 DEFAULT_POLICY = RetryPolicy(attempts=4, base=0.25, cap=4.0)
 
 
@@ -103,6 +104,9 @@ class ImportResult:
     revisions: int
     conflicts: int  # answers of this assessment with concurrent, different heads
     already_present: bool  # nothing was new (importing twice changes nothing)
+    signed_by: str = ""  # the device whose key signed the file
+    first_use: bool = False  # that device's key was never seen here: trusted from now on
+    key_fingerprint: str = ""  # to compare with the sender by another channel
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -111,6 +115,9 @@ class ImportResult:
             "revisions": self.revisions,
             "conflicts": self.conflicts,
             "already_present": self.already_present,
+            "signed_by": self.signed_by,
+            "first_use": self.first_use,
+            "key_fingerprint": self.key_fingerprint,
         }
 
 
@@ -170,8 +177,9 @@ def enroll(
                 token_store.no_keyring_message(problem, ws.paths.token_file)
             )
     previous = current_enrollment(ws)
+    public_key = public_signing_key(ws)
     with HubClient(hub_url, transport=transport, verify=verify) as client:
-        answer = client.enroll(code, _device_name(), ws.device_id)
+        answer = client.enroll(code, _device_name(), ws.device_id, public_key)
     where = token_store.save_token(
         answer["token"],
         hub_url=hub_url,
@@ -201,6 +209,73 @@ def enroll(
     return Enrollment(
         hub_url, city["id"], city["name"], city["country"], answer["device_id"], where
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Signing keys: this laptop's own, and the city's devices' public keys
+
+
+def _private_signing_key(ws: Workspace) -> str:
+    """This laptop's Ed25519 key, made on first need and kept in its database."""
+    from app.storage import catalog
+    from app.sync import signing
+
+    with ws.read() as conn:
+        key = catalog.get_setting(conn, SIGNING_KEY)
+    if key:
+        return str(key)
+    with ws.write() as conn:
+        key = catalog.get_setting(conn, SIGNING_KEY)
+        if not key:
+            key = signing.new_private_key()
+            catalog.set_setting(conn, SIGNING_KEY, key)
+    return str(key)
+
+
+def public_signing_key(ws: Workspace) -> str:
+    from app.sync import signing
+
+    return signing.public_key_of(_private_signing_key(ws))
+
+
+def known_device_keys(ws: Workspace) -> dict[str, dict[str, str]]:
+    """device id -> {"key", "source" (hub | first use), "since"} of the keys this laptop trusts."""
+    import json
+
+    from app.storage import catalog
+
+    with ws.read() as conn:
+        text = catalog.get_setting(conn, DEVICE_KEYS)
+    try:
+        found = json.loads(text) if text else {}
+    except ValueError:
+        found = {}
+    return found if isinstance(found, dict) else {}
+
+
+def _remember_device_keys(ws: Workspace, keys: dict[str, str], source: str) -> None:
+    """Trust these public keys. Keys from the hub replace what first use had guessed."""
+    import json
+
+    from app.storage import catalog
+
+    if not keys:
+        return
+    with ws.write() as conn:
+        text = catalog.get_setting(conn, DEVICE_KEYS)
+        try:
+            known = json.loads(text) if text else {}
+        except ValueError:
+            known = {}
+        changed = False
+        for device_id, key in keys.items():
+            entry = known.get(device_id)
+            if entry and (entry.get("key") == key or source != "hub"):
+                continue
+            known[device_id] = {"key": key, "source": source, "since": ws.now()}
+            changed = True
+        if changed:
+            catalog.set_setting(conn, DEVICE_KEYS, json.dumps(known, sort_keys=True))
 
 
 def _device_name() -> str:
@@ -274,6 +349,7 @@ def sync_now(
         result = loop.run()
         if not result.cancelled:
             _install_forms(ws, client)
+            _learn_device_keys(ws, client)
     result.quarantined += replica.set_aside
     result.refused += replica.set_aside
     return result
@@ -305,6 +381,18 @@ def _install_forms(ws: Workspace, client: Any) -> None:
             catalog.put_questionnaire(
                 conn, form["sha256"], questionnaire.id, questionnaire.version, body, ws.now()
             )
+
+
+def _learn_device_keys(ws: Workspace, client: Any) -> None:
+    """The public keys of the city's devices, to check the bundles they sign."""
+    from app.sync.errors import TransientError
+
+    try:
+        devices = client.device_keys()
+    except (TransientError, UserError) as exc:  # the sync itself went through; keys can wait
+        log.warning("device keys not fetched: %s", exc)
+        return
+    _remember_device_keys(ws, devices, "hub")
 
 
 def sync_status(ws: Workspace) -> SyncStatus:
@@ -384,7 +472,8 @@ def export_bundle(ws: Workspace, assessment_id: str, path: str | Path) -> Bundle
             ),
             records=tuple(records),
             blobs=blobs,
-        )
+        ),
+        _private_signing_key(ws),
     )
     with atomic_write(target) as handle:
         handle.write(data)
@@ -396,7 +485,7 @@ def import_bundle(ws: Workspace, path: str | Path) -> ImportResult:
     from app.common.clock import new_id
     from app.services.sync_replica import apply_records, count_conflicts, store_attachment
     from app.storage import assessments_repo, sync_inbox
-    from app.sync import bundle
+    from app.sync import bundle, signing
 
     try:
         received = bundle.read_bundle_file(path)
@@ -416,6 +505,7 @@ def import_bundle(ws: Workspace, path: str | Path) -> ImportResult:
             f"{path}: bundle rejected, nothing was imported: assessment "
             f"{received.assessment_id[:8]} belongs to {local.city} here, not {received.city.name}"
         )
+    first_use = _check_bundle_signer(ws, received, path)
     _check_bundle_answers(ws, received, path)
     _check_bundle_origin(ws, received, path)
     written: list[Path] = []  # attachment files new here: removed again if the import fails
@@ -438,13 +528,56 @@ def import_bundle(ws: Workspace, path: str | Path) -> ImportResult:
         for target in written:
             target.unlink(missing_ok=True)
         raise
+    signer = received.signer
+    assert signer is not None  # an unsigned bundle was refused above
+    if first_use:
+        _remember_device_keys(ws, {signer.device_id: signer.public_key}, "first use")
+        log.info("first bundle from device %s: its key is trusted from now on", signer.device_id)
     return ImportResult(
         assessment_id=received.assessment_id,
         added=applied.total,
         revisions=applied.added.get("revision", 0),
         conflicts=conflicts,
         already_present=applied.total == 0,
+        signed_by=signer.device_id,
+        first_use=first_use,
+        key_fingerprint=signing.key_fingerprint(signer.public_key),
     )
+
+
+def _check_bundle_signer(ws: Workspace, received: Any, path: str | Path) -> bool:
+    """The bundle must be signed by a key this laptop trusts for its device, or by a device
+    never seen (first use: True). Records new here may not claim to come from this laptop."""
+    from app.storage import sync_inbox
+
+    def fail(message: str) -> ValidationError:
+        return ValidationError(f"{path}: bundle rejected, nothing was imported: {message}")
+
+    signer = received.signer
+    if signer is None:
+        raise fail("it is not signed (made by an older version?); ask for a new export")
+    if signer.device_id == ws.device_id:
+        if signer.public_key != public_signing_key(ws):
+            raise fail("it claims to come from this laptop, but this laptop did not sign it")
+        return False
+    known = known_device_keys(ws).get(signer.device_id)
+    if known is not None and known.get("key") != signer.public_key:
+        raise fail(
+            f"it is signed by device {signer.device_id[:8]} with another key than the one "
+            f"known here (from {known.get('source', 'an earlier import')}): it may be forged"
+        )
+    mine = [r for r in received.records if r.body.get("device_id") == ws.device_id]
+    if mine:
+        with ws.read() as conn:
+            for kind in sorted({r.kind for r in mine}):
+                ids = [r.id for r in mine if r.kind == kind]
+                new = set(ids) - sync_inbox.existing(conn, kind, ids)
+                if new:
+                    raise fail(
+                        f"{kind} {sorted(new)[0][:8]} claims to come from this laptop, which "
+                        "never wrote it"
+                    )
+    return known is None
 
 
 # Records that keep their content for good once written; a bundle holding one of them with other

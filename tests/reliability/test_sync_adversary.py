@@ -24,6 +24,7 @@ import zipfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 
 import httpx
 import pytest
@@ -45,6 +46,7 @@ from app.services.answers import save_answer
 from app.services.workspace import Workspace, local_contributor
 from app.storage import answers_repo
 from app.storage.records import RevisionRecord
+from app.sync import signing
 from tests.sync_support import (
     HubThread,
     db_params,
@@ -442,18 +444,40 @@ def test_a_lone_surrogate_in_a_push_is_refused_without_a_server_error(
         ana.close()
 
 
-def _rebuilt(bundle_bytes: bytes, records: list[dict[str, Any]]) -> bytes:
-    """A bundle whose records.json is replaced (manifest hashes fixed, as a forger would)."""
+def _rebuilt(
+    bundle_bytes: bytes,
+    records: list[dict[str, Any]] | None = None,
+    *,
+    key: str | None = None,
+    device: str | None = None,
+    manifest_device: str | None = None,
+) -> bytes:
+    """A bundle changed as a forger would: records.json replaced (manifest hashes fixed), the
+    manifest's device relabelled, and signed again with `key` as `device` (else the old
+    signature is kept, which no longer matches)."""
+    from app.sync import signing
+
     with zipfile.ZipFile(io.BytesIO(bundle_bytes)) as zf:
         entries = {name: zf.read(name) for name in zf.namelist()}
-    data = json.dumps(records).encode("ascii")
     manifest = json.loads(entries["manifest.json"])
-    manifest["entries"]["records.json"] = {
-        "sha256": hashlib.sha256(data).hexdigest(),
-        "size": len(data),
-    }
-    entries["records.json"] = data
+    if records is not None:
+        data = json.dumps(records).encode("ascii")
+        manifest["entries"]["records.json"] = {
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "size": len(data),
+        }
+        entries["records.json"] = data
+    if manifest_device or device:
+        manifest["device_id"] = manifest_device or device
     entries["manifest.json"] = json.dumps(manifest).encode()
+    if key is not None:
+        entries["signature.json"] = json.dumps(
+            {
+                "device_id": device or manifest["device_id"],
+                "public_key": signing.public_key_of(key),
+                "signature": signing.sign(key, entries["manifest.json"]),
+            }
+        ).encode()
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, content in entries.items():
@@ -485,7 +509,7 @@ def test_a_lone_surrogate_in_a_bundle_is_refused_and_nothing_is_written(tmp_path
             if record["kind"] == "revision":
                 record["body"]["note"] = "\ud800"
         hostile = tmp_path / "surrogate.readiness"
-        hostile.write_bytes(_rebuilt(data, records))
+        hostile.write_bytes(_rebuilt(data, records, key=signing.new_private_key(), device="x"))
         before = _database_dump(ben)
         with pytest.raises(UserError) as refused:
             sync.import_bundle(ben, hostile)
@@ -511,8 +535,10 @@ def test_a_bundle_altering_a_record_already_here_is_a_conflict_of_content(
             records = json.loads(zf.read("records.json"))
         altered = next(r for r in records if r["kind"] == "revision")
         altered["body"]["note"] = "rewritten after the fact"
-        forged = tmp_path / "altered.readiness"
-        forged.write_bytes(_rebuilt(data, records))
+        forged = tmp_path / "altered.readiness"  # signed again by the forger's own laptop
+        forged.write_bytes(
+            _rebuilt(data, records, key=signing.new_private_key(), device="forger-laptop")
+        )
         before = _database_dump(ben)
         with pytest.raises(UserError) as refused:
             sync.import_bundle(ben, forged)
@@ -544,3 +570,134 @@ def test_database_files_and_folders_are_readable_by_their_user_only(tmp_path: Pa
     hub_file = tmp_path / "hub.sqlite3"
     admin.init(f"sqlite:///{hub_file}")
     assert stat.S_IMODE(hub_file.stat().st_mode) == 0o600
+
+
+# ---------------------------------------------------------------------------------------------
+# 3. Signed bundles
+
+
+def test_bundles_are_signed_and_forged_relabelled_or_resigned_ones_are_refused(
+    tmp_path: Path,
+) -> None:
+    ana = laptop(tmp_path / "ana")
+    ben = laptop(tmp_path / "ben")
+    try:
+        _assessment, data, sha = _bundle_with_attachment(ana, tmp_path)
+        with zipfile.ZipFile(io.BytesIO(data)) as zf:
+            records = json.loads(zf.read("records.json"))
+        answer = next(r for r in records if r["kind"] == "revision")
+        answer["body"]["value"] = "no"
+        forger = signing.new_private_key()
+        cases = {
+            # changed after signing, signature kept
+            "forged": (_rebuilt(data, records), "signature does not match"),
+            # signed by the forger, but still saying it comes from Ana's laptop
+            "relabelled": (
+                _rebuilt(data, key=forger, device="forger", manifest_device=ana.device_id),
+                "relabelled",
+            ),
+            "unsigned": (_without_signature(data), "not signed"),
+        }
+        before = _database_dump(ben)
+        for name, (content, expected) in cases.items():
+            path = tmp_path / f"{name}.readiness"
+            path.write_bytes(content)
+            with pytest.raises(UserError) as refused:
+                sync.import_bundle(ben, path)
+            assert expected in str(refused.value), name
+            assert "nothing was imported" in str(refused.value), name
+            assert _database_dump(ben) == before, name
+            assert not (ben.paths.attachments / sha).exists(), name
+
+        genuine = tmp_path / "genuine.readiness"
+        genuine.write_bytes(data)
+        first = sync.import_bundle(ben, genuine)
+        assert first.first_use and first.signed_by == ana.device_id and first.key_fingerprint
+        assert sync.known_device_keys(ben)[ana.device_id]["source"] == "first use"
+        assert not sync.import_bundle(ben, genuine).first_use  # known from now on
+
+        # Re-signed with another key under Ana's own device id: not Ana's key any more.
+        resigned = tmp_path / "resigned.readiness"
+        resigned.write_bytes(_rebuilt(data, records, key=forger, device=ana.device_id))
+        with pytest.raises(UserError) as refused:
+            sync.import_bundle(ben, resigned)
+        assert "another key" in str(refused.value)
+    finally:
+        ana.close()
+        ben.close()
+
+
+def test_a_bundle_cannot_bring_records_in_the_name_of_the_importing_laptop(
+    tmp_path: Path,
+) -> None:
+    ana = laptop(tmp_path / "ana")
+    ben = laptop(tmp_path / "ben")
+    try:
+        assessment = new_assessment(ana)
+        forged = forged_revision(
+            ana,
+            assessment,
+            device=ben.device_id,
+            hlc=format_hlc(physical_ms(), 0, ben.device_id),
+        )
+        sync.export_bundle(ana, assessment, tmp_path / "as-ben.readiness")
+        with pytest.raises(UserError) as refused:
+            sync.import_bundle(ben, tmp_path / "as-ben.readiness")
+        assert forged[:8] in str(refused.value) and "this laptop" in str(refused.value)
+    finally:
+        ana.close()
+        ben.close()
+
+
+def _without_signature(data: bytes) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w") as target:
+        for name in source.namelist():
+            if name != "signature.json":
+                target.writestr(name, source.read(name))
+    return out.getvalue()
+
+
+def test_hub_import_takes_the_city_from_the_signing_device_and_checks_its_key(
+    hub: Any, tmp_path: Path
+) -> None:
+    from app.hub import admin
+
+    other_city = make_city(hub.db_url, "Quito", "Ecuador")
+    ana = laptop(tmp_path / "ana", hub.url, new_code(hub.db_url, hub.city, "Ana"))
+    try:
+        assessment = new_assessment(ana)
+        answer = save_answer(ana, assessment, "QA-02", Answer(value="yes"))
+        path = tmp_path / "ana.readiness"
+        sync.export_bundle(ana, assessment, path)
+        data = path.read_bytes()
+        with pytest.raises(UserError) as refused:
+            admin.import_bundle(hub.db_url, path, "Quito")
+        assert "signed by a device of Lima" in str(refused.value)
+        result = admin.import_bundle(hub.db_url, path)  # no --city: the device's own city
+        assert result["city_id"] == hub.city and not result["first_use"]
+        assert result["quarantined"] == 0 and answer.id in hub_record_ids(hub.db_url)
+        assert other_city != hub.city
+
+        resigned = tmp_path / "resigned.readiness"
+        resigned.write_bytes(_rebuilt(data, key=signing.new_private_key(), device=ana.device_id))
+        with pytest.raises(UserError) as refused:
+            admin.import_bundle(hub.db_url, resigned)
+        assert "another key" in str(refused.value)
+    finally:
+        ana.close()
+
+
+def test_laptops_learn_the_city_devices_keys_from_the_hub(hub: Any, tmp_path: Path) -> None:
+    ana = laptop(tmp_path / "ana", hub.url, new_code(hub.db_url, hub.city, "Ana"))
+    ben = laptop(tmp_path / "ben", hub.url, new_code(hub.db_url, hub.city, "Ben"))
+    try:
+        assert sync.sync_now(ben, policy=fast_policy()).refused == 0
+        known = sync.known_device_keys(ben)[ana.device_id]
+        assert known == {"key": sync.public_signing_key(ana), "source": "hub", "since": ANY}
+        assessment = new_assessment(ana)
+        sync.export_bundle(ana, assessment, tmp_path / "ana.readiness")
+        assert not sync.import_bundle(ben, tmp_path / "ana.readiness").first_use
+    finally:
+        ana.close()
+        ben.close()
