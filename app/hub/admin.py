@@ -291,7 +291,9 @@ def import_bundle(db_url: str, path: str | Path, city: str | None = None) -> dic
         with db.read() as conn:
             d = ht.device.c
             devices = conn.execute(
-                select(d.city_id, d.public_key).where(d.local_device_id == signer.device_id)
+                select(d.city_id, d.public_key, d.revoked_at).where(
+                    d.local_device_id == signer.device_id
+                )
             ).all()
             keys = {r.public_key for r in devices if r.public_key}
             if keys and signer.public_key not in keys:
@@ -299,6 +301,9 @@ def import_bundle(db_url: str, path: str | Path, city: str | None = None) -> dic
                     f"it is signed by device {signer.device_id[:8]} with another key than the "
                     "one it registered at enrollment: it may be forged"
                 )
+            holders = [r for r in devices if r.public_key == signer.public_key]
+            if holders and all(r.revoked_at is not None for r in holders):
+                raise refuse(f"it is signed by device {signer.device_id[:8]}, which was revoked")
             cities = {r.city_id for r in devices if r.public_key == signer.public_key}
             row = None
             if cities:

@@ -684,6 +684,14 @@ def test_hub_import_takes_the_city_from_the_signing_device_and_checks_its_key(
         with pytest.raises(UserError) as refused:
             admin.import_bundle(hub.db_url, resigned)
         assert "another key" in str(refused.value)
+
+        # A stolen laptop, once revoked, can no longer bring bundles to the hub.
+        enrollment = sync.current_enrollment(ana)
+        assert enrollment is not None
+        admin.revoke(hub.db_url, enrollment.device_id)
+        with pytest.raises(UserError) as refused:
+            admin.import_bundle(hub.db_url, path)
+        assert "revoked" in str(refused.value)
     finally:
         ana.close()
 
