@@ -59,6 +59,11 @@ def run_import(args: argparse.Namespace) -> int:
     if args.json:
         print_json(result.to_json())
         return 0
+    if result.first_use:
+        print(
+            f"FIRST USE: this is the first bundle from device {result.signed_by}; its key "
+            f"({result.key_fingerprint}) is trusted from now on: check it with the sender"
+        )
     if result.already_present:
         print("nothing new: everything in this bundle was already here")
     else:

@@ -102,8 +102,13 @@ def register(subparsers: Any, common: argparse.ArgumentParser) -> None:
     p.add_argument("path", metavar="PATH", help="a definition file, or a shipped id[@version]")
     p.set_defaults(handler=run_forms_publish)
 
-    p = command("import", "apply a bundle file to its city")
+    p = command("import", "apply a signed bundle file to its device's city")
     p.add_argument("file", metavar="FILE")
+    p.add_argument(
+        "--city",
+        metavar="CITY",
+        help="the city of a laptop this hub has never seen (checked against a known device's)",
+    )
     p.add_argument("--json", action="store_true")
     p.set_defaults(handler=run_import)
 
@@ -276,10 +281,15 @@ def run_import(args: argparse.Namespace) -> int:
     from app.cli.output import print_json
     from app.hub import admin
 
-    result = admin.import_bundle(db_url(args), args.file)
+    result = admin.import_bundle(db_url(args), args.file, args.city)
     if args.json:
         print_json(result)
         return 0
+    if result["first_use"]:
+        print(
+            f"FIRST USE: device {result['signed_by']} was never seen; its key "
+            f"({result['key_fingerprint']}) is trusted for this import: check it with the sender"
+        )
     print(
         f"{result['city']}: applied {result['applied']}, already there {result['duplicate']}, "
         f"quarantined {result['quarantined']}"

@@ -1,7 +1,8 @@
 """`readiness sync enroll|now|status`: sync this data folder with a hub.
 
 `sync now` exits 3 with one line when the hub cannot be reached (a normal state offline);
-nothing is lost, waiting changes are sent next time.
+nothing is lost, waiting changes are sent next time. It exits 4 when the hub refused (or this
+laptop set aside) any of this laptop's own changes; `sync status` lists each with its reason.
 """
 
 from __future__ import annotations
@@ -64,16 +65,24 @@ def run_now(args: argparse.Namespace) -> int:
 
     with open_workspace(args) as ws:
         result = sync.sync_now(ws)
+    # Exit 4: some of this laptop's own changes were refused; they stay here, set aside.
+    code = 4 if result.refused else 0
     if args.json:
         print_json(result.to_json())
-        return 0
+        return code
     print(
         f"sent {result.pushed}, received {result.pulled}, conflicts {result.conflicts}, "
         f"quarantined {result.quarantined}"
     )
-    if result.quarantined:
+    if result.refused:
+        print(
+            f"{result.refused} change(s) of this laptop were refused; see `readiness sync status` "
+            "for the reasons",
+            file=sys.stderr,
+        )
+    elif result.quarantined:
         print("see `readiness sync status` for the reasons", file=sys.stderr)
-    return 0
+    return code
 
 
 def run_status(args: argparse.Namespace) -> int:

@@ -65,10 +65,22 @@ class DataPaths:
         return self.root / "device-token"
 
     def ensure(self) -> DataPaths:
-        """Create the folders (not the files). Returns self for chaining."""
+        """Create the folders (not the files), readable by this user only. Returns self."""
         for folder in (self.root, self.backups, self.attachments, self.logs):
-            folder.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(mode=0o700, parents=True, exist_ok=True)
         return self
+
+
+def make_private(*paths: Path) -> None:
+    """Files 0600 and folders 0700 on Linux and macOS (health-system data: this user only).
+    Paths that do not exist are skipped; on Windows the per-user app-data folder's ACL does it."""
+    if os.name != "posix":
+        return
+    for path in paths:
+        try:
+            path.chmod(0o700 if path.is_dir() else 0o600)
+        except FileNotFoundError:
+            continue
 
 
 def resources_dir() -> Path:

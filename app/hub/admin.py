@@ -269,10 +269,16 @@ def publish_form(db_url: str, path: str | Path) -> dict[str, Any]:
     }
 
 
-def import_bundle(db_url: str, path: str | Path) -> dict[str, Any]:
-    """Apply a bundle file to its city, with the same checks as a push from a device."""
+def import_bundle(db_url: str, path: str | Path, city: str | None = None) -> dict[str, Any]:
+    """Apply a signed bundle file to the city of the device that signed it, with the same checks
+    as a push from that device. The city is never taken from the bundle itself: a device this
+    hub knows brings its own city; for a laptop never enrolled (first use of its key) the
+    coordinator names the city (`city`, a name or id)."""
     from app.hub.store import HubStore
-    from app.sync import bundle
+    from app.sync import bundle, signing
+
+    def refuse(message: str) -> ValidationError:
+        return ValidationError(f"{path}: bundle rejected, nothing was imported: {message}")
 
     try:
         received = bundle.read_bundle_file(path)
@@ -283,22 +289,39 @@ def import_bundle(db_url: str, path: str | Path) -> dict[str, Any]:
             f"{path}: bundle rejected, nothing was imported: it holds the demo of a fictional "
             "city, and a hub never stores a demo"
         )
+    signer = received.signer
+    if signer is None:
+        raise refuse("it is not signed (made by an older version?); ask for a new export")
     with opened(db_url) as db:
         with db.read() as conn:
-            if received.city.hub_city_id:
-                row = conn.execute(
-                    select(ht.city).where(ht.city.c.id == received.city.hub_city_id)
-                ).first()
-            else:
-                row = conn.execute(
-                    select(ht.city).where(ht.city.c.name_key == name_key(received.city.name))
-                ).first()
-            if row is not None and name_key(row.country) != name_key(received.city.country):
-                row = None
+            d = ht.device.c
+            devices = conn.execute(
+                select(d.city_id, d.public_key, d.revoked_at).where(
+                    d.local_device_id == signer.device_id
+                )
+            ).all()
+            keys = {r.public_key for r in devices if r.public_key}
+            if keys and signer.public_key not in keys:
+                raise refuse(
+                    f"it is signed by device {signer.device_id[:8]} with another key than the "
+                    "one it registered at enrollment: it may be forged"
+                )
+            holders = [r for r in devices if r.public_key == signer.public_key]
+            if holders and all(r.revoked_at is not None for r in holders):
+                raise refuse(f"it is signed by device {signer.device_id[:8]}, which was revoked")
+            cities = {r.city_id for r in devices if r.public_key == signer.public_key}
+            row = None
+            if cities:
+                row = conn.execute(select(ht.city).where(ht.city.c.id.in_(sorted(cities)))).first()
+            named = _find_city(conn, city) if city else None
+            if row is not None and named is not None and named.id != row.id:
+                raise refuse(f"it was signed by a device of {row.name}, not of {named.name}")
+            row = row if row is not None else named
+        first_use = not cities
         if row is None:
-            raise UserError(
-                f"{path}: no city {received.city.name} ({received.city.country}) on this hub; "
-                "add it with `readiness hub city add` first"
+            raise refuse(
+                f"it is signed by device {signer.device_id[:8]}, which this hub has never seen; "
+                "check its key with the sender and name the city with --city"
             )
         store = HubStore(db)
         with db.write() as conn:
@@ -318,9 +341,26 @@ def import_bundle(db_url: str, path: str | Path) -> dict[str, Any]:
                             received_at=iso_utc(),
                         )
                     )
-        results = store.import_records(row.id, received.records)
+        results = store.import_records(row.id, received.records, signer.device_id)
     counts = {
         s: sum(1 for r in results if r.status == s) for s in ("applied", "duplicate", "quarantined")
     }
     reasons = sorted({r.reason for r in results if r.reason})
-    return {"city_id": row.id, "city": row.name, **counts, "reasons": reasons}
+    return {
+        "city_id": row.id,
+        "city": row.name,
+        **counts,
+        "reasons": reasons,
+        "signed_by": signer.device_id,
+        "first_use": first_use,
+        "key_fingerprint": signing.key_fingerprint(signer.public_key),
+    }
+
+
+def _find_city(conn: Any, city: str) -> Any:
+    row = conn.execute(
+        select(ht.city).where((ht.city.c.id == city) | (ht.city.c.name_key == name_key(city)))
+    ).first()
+    if row is None:
+        raise UserError(f"no city {city!r} on this hub (see `readiness hub city list`)")
+    return row

@@ -9,6 +9,14 @@ flagged `retired` when the newest published version of that questionnaire droppe
 
 Every reference is checked against this city only, so the reasons never reveal another city's
 data.
+
+Who and when (the threat model in docs/admin-guide.md): a record names the device that wrote it
+and that device's clock. A device may send its own records, and relay records of a laptop that is
+not enrolled in the city (they are flagged `relayed`, and the feed says who sent them); it may
+never send records in the name of another enrolled device. An author (or an assessment's
+creator) must be a contributor registered on the device that wrote the record. A clock more than
+`MAX_SKEW_MS` ahead of the hub's own clock is refused, so no device can drag the city's clocks
+into the future.
 """
 
 from __future__ import annotations
@@ -21,6 +29,7 @@ from typing import Any
 
 from sqlalchemy import Connection, bindparam, select
 
+from app.common.clock import physical_ms, skew_reason, too_far_ahead
 from app.common.errors import UserError
 from app.domain import Answer, AnswerState, Questionnaire
 from app.hub import tables as ht
@@ -75,10 +84,21 @@ def version_key(version: str) -> tuple[Any, ...]:
 class CityContext:
     """What one city already holds, plus the records accepted earlier in the same batch."""
 
-    def __init__(self, conn: Connection, city_id: str, forms: FormCache) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        city_id: str,
+        forms: FormCache,
+        *,
+        sender: str | None = None,
+        now_ms: int | None = None,
+    ) -> None:
         self.conn = conn
         self.city_id = city_id
         self.forms = forms
+        self.sender = sender  # the pushing device's own id (None: the coordinator's import)
+        self.now_ms = physical_ms() if now_ms is None else now_ms
+        self._enrolled: set[str] | None = None
         self._known: dict[tuple[str, str], bool] = {}
         self._bodies: dict[tuple[str, str], dict[str, Any]] = {}
         self._blobs: dict[str, int | None] = {}
@@ -221,10 +241,56 @@ class CityContext:
                 self._published[fid] = parsed if isinstance(parsed, Questionnaire) else None
         return self._published.get(form_id)
 
+    def enrolled(self) -> set[str]:
+        """The ids of the laptops enrolled in this city (revoked ones included)."""
+        if self._enrolled is None:
+            d = ht.device.c
+            self._enrolled = {
+                row[0]
+                for row in self.conn.execute(
+                    select(d.local_device_id).where(d.city_id == self.city_id)
+                )
+                if row[0]
+            }
+        return self._enrolled
+
     # -- the rules -----------------------------------------------------------------------------
 
     def check(self, record: Record) -> tuple[str | None, tuple[str, ...]]:
         """(reason to quarantine or None, flags) for a record new to this city."""
+        reason, flags = self._check_origin(record)
+        if reason:
+            return reason, ()
+        reason, more = self._check_content(record)
+        return reason, (flags + more) if not reason else ()
+
+    def _check_origin(self, record: Record) -> tuple[str | None, tuple[str, ...]]:
+        """Who wrote the record and when: identity bound to the token, clocks bounded."""
+        body = record.body
+        writer = (
+            body.get("device_id") if record.kind not in ("questionnaire", "attachment") else None
+        )
+        if writer is None:
+            return None, ()
+        hlc = body.get("hlc")
+        if hlc is not None and too_far_ahead(hlc, self.now_ms):
+            return skew_reason(hlc, self.now_ms, "the hub's"), ()
+        author = body.get("created_by") if record.kind == "assessment" else body.get("author_id")
+        if author is not None:
+            person = self.body("contributor", author)
+            if person is not None and person["device_id"] != writer:
+                return "its author is not registered on the device that wrote it", ()
+        if self.sender is None or writer == self.sender:
+            return None, ()
+        if writer in self.enrolled():
+            return (
+                "it names another enrolled device of this city as its writer; a device sends "
+                "only its own records",
+                (),
+            )
+        return None, ("relayed",)
+
+    def _check_content(self, record: Record) -> tuple[str | None, tuple[str, ...]]:
         body = record.body
         kind = record.kind
         if body.get("demo") is True:  # a fictional city never joins a real city's feed

@@ -21,6 +21,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, OperationalError, SQLAlchemyError
 
 from app.common.errors import UserError
+from app.common.paths import make_private
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
 _READONLY = "hub_readonly"
@@ -191,6 +192,8 @@ def _sqlite_engine(url: str) -> Engine:
             cursor.execute("PRAGMA foreign_keys = ON")
         finally:
             cursor.close()
+        if path and path != ":memory:":  # the -wal and -shm files take the database's mode
+            make_private(*(Path(path + suffix) for suffix in ("", "-wal", "-shm")))
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:

@@ -72,6 +72,11 @@ ENROLL_BODY = {
                     "code": {"type": "string", "minLength": 1, "maxLength": 64},
                     "device_name": {"type": "string", "maxLength": 100},
                     "local_device_id": ID,
+                    "public_key": {
+                        "type": "string",
+                        "maxLength": 64,
+                        "description": "The laptop's Ed25519 public key (base64 of 32 bytes)",
+                    },
                 },
                 "required": ["code"],
                 "additionalProperties": False,
@@ -102,6 +107,7 @@ ENROLL_RESPONSES: Responses = {
     ),
     401: {"description": "Unknown, used or expired code", **ERROR},
     408: {"description": _ERRORS[408], **ERROR},
+    409: {"description": "This laptop is enrolled in the city for another contributor", **ERROR},
     413: {"description": _ERRORS[413], **ERROR},
     422: {"description": _ERRORS[422], **ERROR},
     429: {"description": _ERRORS[429], **ERROR},
@@ -205,6 +211,10 @@ PAGE = _json(
                         "id": {"type": "string"},
                         "body": {"type": "object"},
                         "flags": {"type": "array", "items": {"type": "string"}},
+                        "sent_by": {
+                            "type": "string",
+                            "description": "The device that really sent the record",
+                        },
                     },
                     "required": ["seq", "kind", "id", "body"],
                 },
@@ -217,6 +227,20 @@ PAGE = _json(
 )
 
 CONFLICTS = _json({"type": "object", "properties": {"conflicts": {"type": "array"}}})
+
+DEVICE_KEYS = _json(
+    {
+        "type": "object",
+        "properties": {
+            "devices": {
+                "type": "object",
+                "description": "The public signing key of each of the city's laptops, by its id",
+                "additionalProperties": {"type": "string"},
+            }
+        },
+        "required": ["devices"],
+    }
+)
 
 FORMS = _json(
     {

@@ -5,6 +5,7 @@ Routes (RELIABILITY.md 2.4; every route except health and enroll needs
 
     GET  /v1/health                               liveness, no data
     POST /v1/enroll                               one-time code -> device token (rate-limited)
+    GET  /v1/cities/{city}/devices                the public signing keys of the city's laptops
     GET  /v1/cities/{city}/forms                  published questionnaire versions
     GET  /v1/cities/{city}/forms/{sha256}         one published questionnaire file
     POST /v1/cities/{city}/push                   a batch of <= 200 ops, Idempotency-Key header
@@ -117,12 +118,12 @@ def create_app(
             )
         try:
             document = wire.loads(await request.body(), "enroll")
-            code, name, local_id = _enroll_fields(document)
+            code, name, local_id, public_key = _enroll_fields(document)
         except WireError as exc:
             limiter.failed(client)
             raise HubError(422, str(exc)) from None
         try:
-            answer = await run_in_threadpool(store.enroll, code, name, local_id)
+            answer = await run_in_threadpool(store.enroll, code, name, local_id, public_key)
         except HubError as exc:
             if exc.status == 401:
                 limiter.failed(client)
@@ -137,6 +138,15 @@ def create_app(
     )
     async def forms(request: Request, city: CityId) -> dict[str, Any]:
         return await run_in_threadpool(store.forms, token_of(request), city)
+
+    @app.get(
+        "/v1/cities/{city}/devices",
+        tags=["devices"],
+        openapi_extra={"security": AUTH},
+        responses=schemas.with_errors(schemas.DEVICE_KEYS),
+    )
+    async def device_keys(request: Request, city: CityId) -> dict[str, Any]:
+        return await run_in_threadpool(store.device_keys, token_of(request), city)
 
     @app.get(
         "/v1/cities/{city}/forms/{sha256}",
@@ -234,10 +244,12 @@ def create_app(
     return app
 
 
-def _enroll_fields(document: Any) -> tuple[str, str, str]:
+def _enroll_fields(document: Any) -> tuple[str, str, str, str | None]:
+    from app.sync import signing
+
     if not isinstance(document, dict):
         raise WireError("enroll: expected an object")
-    unknown = sorted(set(document) - {"code", "device_name", "local_device_id"})
+    unknown = sorted(set(document) - {"code", "device_name", "local_device_id", "public_key"})
     if unknown:
         raise WireError(f"enroll: unknown field {unknown[0]!r}")
     code = wire.check_text(document.get("code"), "enroll.code", 64, empty=False)
@@ -245,4 +257,10 @@ def _enroll_fields(document: Any) -> tuple[str, str, str]:
     local = document.get("local_device_id", "")
     if local:
         wire.check_id(local, "enroll.local_device_id")
-    return code, name, str(local or "")
+    key = document.get("public_key")
+    if key is not None:
+        try:
+            signing.check_public_key(key, "enroll.public_key")
+        except signing.SignatureError as exc:
+            raise WireError(str(exc)) from None
+    return code, name, str(local or ""), key

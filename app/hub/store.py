@@ -45,6 +45,7 @@ _DEVICE_BY_TOKEN = select(
     ht.device.c.id,
     ht.device.c.city_id,
     ht.device.c.contributor,
+    ht.device.c.local_device_id,
     ht.device.c.revoked_at,
     ht.device.c.last_seen_at,
 ).where(ht.device.c.token_hash == bindparam("digest"))
@@ -84,7 +85,9 @@ _FEED_PAGE = (
         ht.record.c.record_id,
         ht.record.c.body,
         ht.record.c.flags,
+        ht.device.c.local_device_id,  # who really sent it (None: the coordinator's import)
     )
+    .select_from(ht.record.outerjoin(ht.device, ht.device.c.id == ht.record.c.device_id))
     .where(ht.record.c.city_id == bindparam("city"), ht.record.c.change_seq > bindparam("since"))
     .order_by(ht.record.c.change_seq)
     .limit(bindparam("limit"))
@@ -110,6 +113,7 @@ class Device:
     city_id: str
     contributor: str
     last_seen_at: str | None
+    local_device_id: str = ""  # the id the laptop writes into its records
 
 
 @dataclass
@@ -142,7 +146,9 @@ class HubStore:
         if city_id is not None and row.city_id != city_id:
             raise HubError(403, "this device is not enrolled in that city")
         self.db.scope(conn, city_id=row.city_id)
-        return Device(row.id, row.city_id, row.contributor, row.last_seen_at)
+        return Device(
+            row.id, row.city_id, row.contributor, row.last_seen_at, row.local_device_id or ""
+        )
 
     def _seen(self, conn: Connection, device: Device) -> None:
         now = datetime.now(UTC)
@@ -158,7 +164,9 @@ class HubStore:
 
     # -- enrollment ----------------------------------------------------------------------------
 
-    def enroll(self, code: str, device_name: str, local_device_id: str) -> dict[str, Any]:
+    def enroll(
+        self, code: str, device_name: str, local_device_id: str, public_key: str | None = None
+    ) -> dict[str, Any]:
         """Trade a valid, unused, unexpired code for a new device token (401 otherwise)."""
         digest = security.code_hash(code)
         now = iso_utc()
@@ -176,6 +184,7 @@ class HubStore:
             if row is None or row.used_at is not None or row.expires_at <= now:
                 raise refused
             self.db.scope(conn, city_id=row.city_id)
+            self._claim_local_id(conn, row.city_id, row.contributor, local_device_id, now)
             token = security.new_token()
             device_id = new_id()
             used = conn.execute(
@@ -192,6 +201,7 @@ class HubStore:
                     contributor=row.contributor,
                     device_name=device_name,
                     local_device_id=local_device_id,
+                    public_key=public_key,
                     token_hash=security.token_hash(token),
                     created_at=now,
                     last_seen_at=now,
@@ -209,6 +219,31 @@ class HubStore:
             "city": {"id": city.id, "name": city.name, "country": city.country},
             "contributor": row.contributor,
         }
+
+    @staticmethod
+    def _claim_local_id(
+        conn: Connection, city_id: str, contributor: str, local_device_id: str, now: str
+    ) -> None:
+        """A laptop id belongs to one active device of a city: records are bound to it. The same
+        person enrolling the same laptop again replaces the old token; anyone else is refused."""
+        if not local_device_id:
+            return
+        d = ht.device.c
+        holders = conn.execute(
+            select(d.id, d.contributor).where(
+                d.city_id == city_id, d.local_device_id == local_device_id, d.revoked_at.is_(None)
+            )
+        ).all()
+        if any(h.contributor != contributor for h in holders):
+            raise HubError(
+                409,
+                "this laptop is already enrolled in the city for another contributor; the "
+                "coordinator must revoke that device first (hub revoke DEVICE)",
+                "device_taken",
+            )
+        for holder in holders:
+            conn.execute(update(ht.device).where(d.id == holder.id).values(revoked_at=now))
+            log.info("device %s replaced by a new enrollment of the same laptop", holder.id)
 
     # -- push ----------------------------------------------------------------------------------
 
@@ -245,7 +280,7 @@ class HubStore:
                         )
                     return _replayed(json.loads(stored.response))
                 items = [_Item(op.op_id, op.record, op.raw, op.problem) for op in request.ops]
-                results = self._apply(conn, city_id, device.id, items)
+                results = self._apply(conn, city_id, device, items)
                 response = {"batch_id": request.batch_id, "results": [r.to_json() for r in results]}
                 conn.execute(
                     _INSERT_BATCH,
@@ -274,11 +309,21 @@ class HubStore:
         return int(row[0])
 
     def _apply(
-        self, conn: Connection, city_id: str, device_id: str | None, items: Sequence[_Item]
+        self,
+        conn: Connection,
+        city_id: str,
+        device: Device | None,
+        items: Sequence[_Item],
+        signer: str | None = None,
     ) -> list[OpResult]:
-        """Validate and store items (under the city lock); one result per item, in order."""
+        """Validate and store items (under the city lock); one result per item, in order.
+
+        `device` is the pushing device (from its token), None for the coordinator's import of a
+        bundle signed by the laptop `signer`; either is the sender the identity rules bind to."""
         now = iso_utc()
-        ctx = CityContext(conn, city_id, self.form_cache)
+        device_id = device.id if device is not None else None
+        sender = device.local_device_id if device is not None else signer
+        ctx = CityContext(conn, city_id, self.form_cache, sender=sender)
         ctx.preload([i.record for i in items if i.record is not None])
         prior = self._prior_ops(conn, device_id, [i.op_id for i in items if i.op_id])
         results: list[OpResult | None] = []
@@ -413,12 +458,16 @@ class HubStore:
         end = conn.execute(_TAKE_SEQS, {"city": city_id, "count": count}).scalar_one()
         return list(range(int(end) - count + 1, int(end) + 1))
 
-    def import_records(self, city_id: str, records: Sequence[Record]) -> list[OpResult]:
-        """Apply records from a bundle (hub admin import): the same checks as a push."""
+    def import_records(
+        self, city_id: str, records: Sequence[Record], signer: str | None = None
+    ) -> list[OpResult]:
+        """Apply records from a bundle signed by the laptop `signer` (hub admin import): the
+        same checks as a push from that laptop."""
         with self.db.write() as conn:
             self.db.scope(conn, city_id=city_id)
             self._lock_city(conn, city_id)
-            return self._apply(conn, city_id, None, [_Item(None, r, None, None) for r in records])
+            items = [_Item(None, r, None, None) for r in records]
+            return self._apply(conn, city_id, None, items, signer)
 
     # -- the feed ------------------------------------------------------------------------------
 
@@ -446,13 +495,15 @@ class HubStore:
         has_more = len(rows) > limit
         rows = rows[:limit]
         parts = []
-        for seq, kind, record_id, body, flags in rows:
-            flag_text = ""
+        for seq, kind, record_id, body, flags, sender in rows:
+            extra = ""
             if flags:
-                flag_text = ',"flags":' + json.dumps(flags.split(","))
+                extra = ',"flags":' + json.dumps(flags.split(","))
+            if sender:
+                extra += ',"sent_by":' + json.dumps(sender)
             parts.append(
                 f'{{"seq":{int(seq)},"kind":{json.dumps(kind)},"id":{json.dumps(record_id)},'
-                f'"body":{body}{flag_text}}}'
+                f'"body":{body}{extra}}}'
             )
         next_since = int(rows[-1][0]) if rows else since
         return (
@@ -508,6 +559,18 @@ class HubStore:
                 }
             )
         return {"conflicts": items}
+
+    def device_keys(self, token: str | None, city_id: str) -> dict[str, Any]:
+        """The public signing keys of the city's active laptops, by their own device id."""
+        d = ht.device.c
+        with self.db.read() as conn:
+            self._authenticate(conn, token, city_id)
+            rows = conn.execute(
+                select(d.local_device_id, d.public_key).where(
+                    d.city_id == city_id, d.revoked_at.is_(None), d.public_key.is_not(None)
+                )
+            ).all()
+        return {"devices": {r[0]: r[1] for r in rows if r[0]}}
 
     # -- forms and blobs -----------------------------------------------------------------------
 
@@ -613,8 +676,8 @@ def _stale(moment: str) -> bool:
 
 def _payload_text(item: _Item) -> str:
     document = item.record.envelope() if item.record is not None else item.raw
-    try:
-        text = wire.canonical_json(document)
+    try:  # escaped to ASCII: a refused record may hold text no UTF-8 column can keep
+        text = json.dumps(document, sort_keys=True, separators=(",", ":"), allow_nan=False)
     except (TypeError, ValueError):
         text = json.dumps(str(document))
     return text[:2_000_000]

@@ -51,6 +51,7 @@ device = Table(
     Column("contributor", Text, nullable=False),
     Column("device_name", Text, nullable=False, server_default=""),
     Column("local_device_id", Text, nullable=False, server_default=""),
+    Column("public_key", Text, nullable=True),  # Ed25519, base64: checks the bundles it signs
     Column(
         "token_hash", Text, nullable=False, unique=True
     ),  # SHA-256 of the token, never the token

@@ -76,23 +76,35 @@ def write_revision(
         missing = [h for h in hashes if h not in known]
         if missing:
             raise NotFoundError(f"unknown attachment {missing[0][:12]}; add the file first")
+    from app.sync.merge import bounded_parents
+
     key = (assessment_id, indicator_id, subject)
     now = ws.now()
-    record = RevisionRecord(
-        id=new_id(),
-        assessment_id=assessment_id,
-        indicator_id=indicator_id,
-        subject=subject,
-        answer=answer,
-        parents=answers_repo.head_ids(conn, key),
-        author_id=author.id,
-        device_id=ws.device_id,
-        hlc=ws.clock.now(),
-        created_at=now,
-        rationale=rationale,
-        to_confirm=to_confirm,
-        attachments=hashes,
-    )
+
+    def revision(parents: tuple[str, ...]) -> RevisionRecord:
+        return RevisionRecord(
+            id=new_id(),
+            assessment_id=assessment_id,
+            indicator_id=indicator_id,
+            subject=subject,
+            answer=answer,
+            parents=parents,
+            author_id=author.id,
+            device_id=ws.device_id,
+            hlc=ws.clock.now(),
+            created_at=now,
+            rationale=rationale,
+            to_confirm=to_confirm,
+            attachments=hashes,
+        )
+
+    def write_merge(group: tuple[str, ...]) -> str:
+        # More concurrent heads than one revision may name: merge them in steps (same answer).
+        step = revision(group)
+        answers_repo.save_local_revision(conn, step, new_id(), now)
+        return step.id
+
+    record = revision(bounded_parents(answers_repo.head_ids(conn, key), write_merge))
     answers_repo.save_local_revision(conn, record, new_id(), now)
     return record.to_domain(author)
 

@@ -3,7 +3,8 @@
 - `enroll(ws, url, code, token_file=False)`: trade a one-time code for a device token; the token
   goes to the keyring (or, by explicit choice, to a 0600 file), never to the database.
 - `sync_now(ws, progress=None, cancel=None)`: push the outbox, pull the city's feed; returns
-  `SyncResult(pushed, pulled, conflicts, quarantined)`; `HubUnreachable` (exit 3) when offline.
+  `SyncResult(pushed, pulled, conflicts, quarantined, refused)`; `HubUnreachable` (exit 3) when
+  offline. `refused` counts this laptop's own changes the hub refused (the CLI exits 4).
 - `sync_status(ws)`: enrollment, waiting changes, quarantined ops with reasons, last results.
 - `export_bundle(ws, assessment_id, path)` / `import_bundle(ws, path)`: the same records in a
   file; an import is checked completely before anything is written and runs in one transaction.
@@ -45,6 +46,7 @@ HUB_URL, CITY_ID, CITY_NAME, CITY_COUNTRY = (
     "sync.country",
 )
 HUB_DEVICE, TOKEN_STORE, ENROLLED_AT = "sync.device_id", "sync.token_store", "sync.enrolled_at"
+SIGNING_KEY, DEVICE_KEYS = "sync.signing_key", "sync.device_keys"
 DEFAULT_POLICY = RetryPolicy(attempts=4, base=0.25, cap=4.0)
 
 
@@ -102,6 +104,9 @@ class ImportResult:
     revisions: int
     conflicts: int  # answers of this assessment with concurrent, different heads
     already_present: bool  # nothing was new (importing twice changes nothing)
+    signed_by: str = ""  # the device whose key signed the file
+    first_use: bool = False  # that device's key was never seen here: trusted from now on
+    key_fingerprint: str = ""  # to compare with the sender by another channel
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -110,6 +115,9 @@ class ImportResult:
             "revisions": self.revisions,
             "conflicts": self.conflicts,
             "already_present": self.already_present,
+            "signed_by": self.signed_by,
+            "first_use": self.first_use,
+            "key_fingerprint": self.key_fingerprint,
         }
 
 
@@ -169,8 +177,9 @@ def enroll(
                 token_store.no_keyring_message(problem, ws.paths.token_file)
             )
     previous = current_enrollment(ws)
+    public_key = public_signing_key(ws)
     with HubClient(hub_url, transport=transport, verify=verify) as client:
-        answer = client.enroll(code, _device_name(), ws.device_id)
+        answer = client.enroll(code, _device_name(), ws.device_id, public_key)
     where = token_store.save_token(
         answer["token"],
         hub_url=hub_url,
@@ -200,6 +209,73 @@ def enroll(
     return Enrollment(
         hub_url, city["id"], city["name"], city["country"], answer["device_id"], where
     )
+
+
+# ---------------------------------------------------------------------------------------------
+# Signing keys: this laptop's own, and the city's devices' public keys
+
+
+def _private_signing_key(ws: Workspace) -> str:
+    """This laptop's Ed25519 key, made on first need and kept in its database."""
+    from app.storage import catalog
+    from app.sync import signing
+
+    with ws.read() as conn:
+        key = catalog.get_setting(conn, SIGNING_KEY)
+    if key:
+        return str(key)
+    with ws.write() as conn:
+        key = catalog.get_setting(conn, SIGNING_KEY)
+        if not key:
+            key = signing.new_private_key()
+            catalog.set_setting(conn, SIGNING_KEY, key)
+    return str(key)
+
+
+def public_signing_key(ws: Workspace) -> str:
+    from app.sync import signing
+
+    return signing.public_key_of(_private_signing_key(ws))
+
+
+def known_device_keys(ws: Workspace) -> dict[str, dict[str, str]]:
+    """device id -> {"key", "source" (hub | first use), "since"} of the keys this laptop trusts."""
+    import json
+
+    from app.storage import catalog
+
+    with ws.read() as conn:
+        text = catalog.get_setting(conn, DEVICE_KEYS)
+    try:
+        found = json.loads(text) if text else {}
+    except ValueError:
+        found = {}
+    return found if isinstance(found, dict) else {}
+
+
+def _remember_device_keys(ws: Workspace, keys: dict[str, str], source: str) -> None:
+    """Trust these public keys. Keys from the hub replace what first use had guessed."""
+    import json
+
+    from app.storage import catalog
+
+    if not keys:
+        return
+    with ws.write() as conn:
+        text = catalog.get_setting(conn, DEVICE_KEYS)
+        try:
+            known = json.loads(text) if text else {}
+        except ValueError:
+            known = {}
+        changed = False
+        for device_id, key in keys.items():
+            entry = known.get(device_id)
+            if entry and (entry.get("key") == key or source != "hub"):
+                continue
+            known[device_id] = {"key": key, "source": source, "since": ws.now()}
+            changed = True
+        if changed:
+            catalog.set_setting(conn, DEVICE_KEYS, json.dumps(known, sort_keys=True))
 
 
 def _device_name() -> str:
@@ -273,7 +349,9 @@ def sync_now(
         result = loop.run()
         if not result.cancelled:
             _install_forms(ws, client)
+            _learn_device_keys(ws, client)
     result.quarantined += replica.set_aside
+    result.refused += replica.set_aside
     return result
 
 
@@ -303,6 +381,18 @@ def _install_forms(ws: Workspace, client: Any) -> None:
             catalog.put_questionnaire(
                 conn, form["sha256"], questionnaire.id, questionnaire.version, body, ws.now()
             )
+
+
+def _learn_device_keys(ws: Workspace, client: Any) -> None:
+    """The public keys of the city's devices, to check the bundles they sign."""
+    from app.sync.errors import TransientError
+
+    try:
+        devices = client.device_keys()
+    except (TransientError, UserError) as exc:  # the sync itself went through; keys can wait
+        log.warning("device keys not fetched: %s", exc)
+        return
+    _remember_device_keys(ws, devices, "hub")
 
 
 def sync_status(ws: Workspace) -> SyncStatus:
@@ -395,7 +485,8 @@ def export_bundle(
             ),
             records=tuple(records),
             blobs=blobs,
-        )
+        ),
+        _private_signing_key(ws),
     )
     with atomic_write(target) as handle:
         handle.write(data)
@@ -407,7 +498,7 @@ def import_bundle(ws: Workspace, path: str | Path) -> ImportResult:
     from app.common.clock import new_id
     from app.services.sync_replica import apply_records, count_conflicts, store_attachment
     from app.storage import assessments_repo, sync_inbox
-    from app.sync import bundle
+    from app.sync import bundle, signing
 
     try:
         received = bundle.read_bundle_file(path)
@@ -427,26 +518,44 @@ def import_bundle(ws: Workspace, path: str | Path) -> ImportResult:
             f"{path}: bundle rejected, nothing was imported: assessment "
             f"{received.assessment_id[:8]} belongs to {local.city} here, not {received.city.name}"
         )
+    first_use = _check_bundle_signer(ws, received, path)
     _check_bundle_answers(ws, received, path)
-    for (kind, sha256), data in received.blobs.items():
-        if kind == "attachment":
-            store_attachment(ws, sha256, data)
-    with ws.write() as conn:
-        applied = apply_records(ws, conn, received.records, received.blobs, source="bundle")
-        if applied.rejected:
-            kind, record_id, reason = applied.rejected[0]
-            raise ValidationError(
-                f"{path}: bundle rejected, nothing was imported: {kind} {record_id}: {reason}"
-            )
-        sync_inbox.queue_records(conn, applied.new, new_id, ws.now())
-        _keep_demo_here(conn, received.records)
-        conflicts = count_conflicts(conn, received.assessment_id)
+    _check_bundle_origin(ws, received, path)
+    written: list[Path] = []  # attachment files new here: removed again if the import fails
+    try:
+        with ws.write() as conn:
+            for (kind, sha256), data in received.blobs.items():
+                target = ws.paths.attachments / sha256
+                if kind == "attachment" and not target.is_file():
+                    store_attachment(ws, sha256, data)
+                    written.append(target)
+            applied = apply_records(ws, conn, received.records, received.blobs, source="bundle")
+            if applied.rejected:
+                kind, record_id, reason = applied.rejected[0]
+                raise ValidationError(
+                    f"{path}: bundle rejected, nothing was imported: {kind} {record_id}: {reason}"
+                )
+            sync_inbox.queue_records(conn, applied.new, new_id, ws.now())
+            _keep_demo_here(conn, received.records)
+            conflicts = count_conflicts(conn, received.assessment_id)
+    except BaseException:
+        for target in written:
+            target.unlink(missing_ok=True)
+        raise
+    signer = received.signer
+    assert signer is not None  # an unsigned bundle was refused above
+    if first_use:
+        _remember_device_keys(ws, {signer.device_id: signer.public_key}, "first use")
+        log.info("first bundle from device %s: its key is trusted from now on", signer.device_id)
     return ImportResult(
         assessment_id=received.assessment_id,
         added=applied.total,
         revisions=applied.added.get("revision", 0),
         conflicts=conflicts,
         already_present=applied.total == 0,
+        signed_by=signer.device_id,
+        first_use=first_use,
+        key_fingerprint=signing.key_fingerprint(signer.public_key),
     )
 
 
@@ -460,6 +569,78 @@ def _keep_demo_here(conn: Any, records: Any) -> None:
                 demo_marks.mark_assessment(conn, record.id)
             elif record.kind == "contributor":
                 demo_marks.mark_person(conn, record.id)
+
+
+def _check_bundle_signer(ws: Workspace, received: Any, path: str | Path) -> bool:
+    """The bundle must be signed by a key this laptop trusts for its device, or by a device
+    never seen (first use: True). Records new here may not claim to come from this laptop."""
+    from app.storage import sync_inbox
+
+    def fail(message: str) -> ValidationError:
+        return ValidationError(f"{path}: bundle rejected, nothing was imported: {message}")
+
+    signer = received.signer
+    if signer is None:
+        raise fail("it is not signed (made by an older version?); ask for a new export")
+    if signer.device_id == ws.device_id:
+        if signer.public_key != public_signing_key(ws):
+            raise fail("it claims to come from this laptop, but this laptop did not sign it")
+        return False
+    known = known_device_keys(ws).get(signer.device_id)
+    if known is not None and known.get("key") != signer.public_key:
+        raise fail(
+            f"it is signed by device {signer.device_id[:8]} with another key than the one "
+            f"known here (from {known.get('source', 'an earlier import')}): it may be forged"
+        )
+    mine = [r for r in received.records if r.body.get("device_id") == ws.device_id]
+    if mine:
+        with ws.read() as conn:
+            for kind in sorted({r.kind for r in mine}):
+                ids = [r.id for r in mine if r.kind == kind]
+                new = set(ids) - sync_inbox.existing(conn, kind, ids)
+                if new:
+                    raise fail(
+                        f"{kind} {sorted(new)[0][:8]} claims to come from this laptop, which "
+                        "never wrote it"
+                    )
+    return known is None
+
+
+# Records that keep their content for good once written; a bundle holding one of them with other
+# content under the same id is a conflict of content (the hub refuses the same).
+_IMMUTABLE = ("contributor", "assessment_event", "revision")
+
+
+def _check_bundle_origin(ws: Workspace, received: Any, path: str | Path) -> None:
+    """Refuse clocks too far ahead of this computer's, and records whose id is already here
+    with other content, before anything is written."""
+    from app.common.clock import physical_ms, skew_reason, too_far_ahead
+    from app.storage import sync_inbox, sync_repo
+    from app.sync import wire
+
+    def fail(message: str) -> ValidationError:
+        return ValidationError(f"{path}: bundle rejected, nothing was imported: {message}")
+
+    now = physical_ms()
+    for record in received.records:
+        hlc = record.body.get("hlc")
+        if hlc is not None and too_far_ahead(hlc, now):
+            reason = skew_reason(hlc, now, "this computer's")
+            raise fail(f"{record.kind} {record.id[:8]}: {reason}")
+    with ws.read() as conn:
+        for kind in _IMMUTABLE:
+            incoming = {r.id: r for r in received.records if r.kind == kind}
+            present = sync_inbox.existing(conn, kind, list(incoming))
+            if not present:
+                continue
+            local = sync_repo.record_bodies(conn, [(kind, i) for i in sorted(present)])
+            for record_id in sorted(present):
+                body = local.get((kind, record_id))
+                if body is not None and wire.fingerprint(body) != incoming[record_id].fingerprint:
+                    raise fail(
+                        f"{kind} {record_id[:8]}: a different record with this id is already "
+                        "here (a conflict of content: one of the two copies was altered)"
+                    )
 
 
 def _check_bundle_answers(ws: Workspace, received: Any, path: str | Path) -> None:

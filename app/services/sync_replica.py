@@ -11,7 +11,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from app.common.clock import new_id
+from app.common.clock import new_id, physical_ms, too_far_ahead
 from app.common.errors import StorageError
 from app.services.workspace import Workspace
 from app.sync import merge
@@ -205,8 +205,11 @@ def apply_records(
         sync_inbox.replace_heads(
             conn, {key: [r.id for r in merge.heads(revs)] for key, revs in revisions.items()}
         )
-    if applied.hlcs:
-        ws.clock.observe(max(applied.hlcs))
+    # Move this laptop's clock past what it received, never to a clock too far in the future.
+    now = physical_ms()
+    acceptable = [h for h in applied.hlcs if not too_far_ahead(h, now)]
+    if acceptable:
+        ws.clock.observe(max(acceptable))
     return applied
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 
 from app.common.clock import utc_now
 from app.common.errors import NotFoundError, StorageError
+from app.common.paths import make_private
 from app.storage.integrity import check_file, is_damage, readonly
 
 KINDS = ("daily", "pre-migration", "pre-restore", "manual")
@@ -81,6 +82,7 @@ def create_backup(database: Path, folder: Path, kind: str) -> BackupInfo:
             source.execute("VACUUM INTO ?", (str(temporary),))
         finally:
             source.close()
+        make_private(temporary)
         _fsync(temporary)
         os.replace(temporary, target)
         _fsync_folder(folder)

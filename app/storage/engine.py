@@ -21,6 +21,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
 from app.common.errors import StorageError
+from app.common.paths import make_private
 
 BUSY_TIMEOUT_MS = 10_000
 _READONLY = "readiness_readonly"
@@ -49,6 +50,8 @@ def make_engine(path: Path, *, foreign_keys: bool = True, pooled: bool = True) -
             cursor.execute(f"PRAGMA foreign_keys = {'ON' if foreign_keys else 'OFF'}")
         finally:
             cursor.close()
+        # This user only; SQLite gives the -wal and -shm files the database file's mode.
+        make_private(*(Path(f"{path}{suffix}") for suffix in ("", "-wal", "-shm")))
 
     @event.listens_for(engine, "begin")
     def _on_begin(connection: Connection) -> None:

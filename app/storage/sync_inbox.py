@@ -340,7 +340,7 @@ def keep_rejected(
                 record_id=record_id[:200],
                 source=source,
                 reason=reason[:2000],
-                payload_json=json.dumps(payload, ensure_ascii=False, default=str)[:2_000_000],
+                payload_json=json.dumps(payload, default=str)[:2_000_000],  # ASCII: any text fits
                 received_at=now,
             )
         )

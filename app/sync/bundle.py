@@ -6,6 +6,12 @@ Layout (format version 1):
     records.json             the record envelopes (see wire.py), dependencies first
     questionnaires/<sha256>  the exact bytes of each questionnaire file the assessment uses
     attachments/<sha256>     the content of each attachment
+    signature.json           device_id, public_key and the Ed25519 signature of the exact bytes
+                             of manifest.json (which holds every other entry's SHA-256), made
+                             with the exporting laptop's key (`app.sync.signing`)
+
+A signature that does not match, or a signing device other than the manifest's, refuses the
+file; whether the signing key is trusted is the importer's decision (first use, or known).
 
 Reading is done in memory with caps and checks everything before anything is written: the size
 of the file, the number of entries, their names (no absolute paths, drive letters, backslashes,
@@ -17,6 +23,7 @@ ever extracted to disk.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import re
@@ -27,7 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from app.sync import wire
+from app.sync import signing, wire
 from app.sync.wire import Record, WireError
 
 FORMAT = "readiness-bundle"
@@ -44,7 +51,10 @@ RATIO_FLOOR = 64 * 1024
 MAX_RECORD_COUNT = 500_000
 
 _BLOB_DIRS = {"questionnaire": "questionnaires", "attachment": "attachments"}
-_NAME_RE = re.compile(r"^(manifest\.json|records\.json|(questionnaires|attachments)/[0-9a-f]{64})$")
+_NAME_RE = re.compile(
+    r"^(manifest\.json|records\.json|signature\.json|(questionnaires|attachments)/[0-9a-f]{64})$"
+)
+SIGNATURE = "signature.json"
 _EPOCH = (1980, 1, 1, 0, 0, 0)
 
 
@@ -69,6 +79,14 @@ class CityRef:
 
 
 @dataclass(frozen=True)
+class Signer:
+    """Who signed a bundle: the device and its public key (the signature itself was checked)."""
+
+    device_id: str
+    public_key: str
+
+
+@dataclass(frozen=True)
 class Bundle:
     assessment_id: str
     device_id: str
@@ -76,6 +94,7 @@ class Bundle:
     city: CityRef
     records: tuple[Record, ...]
     blobs: Mapping[tuple[str, str], bytes] = field(default_factory=dict)  # (kind, sha) -> bytes
+    signer: Signer | None = None  # None: an unsigned file (refused by the importers)
 
 
 def blob_entry(kind: str, sha256: str) -> str:
@@ -86,8 +105,9 @@ def blob_entry(kind: str, sha256: str) -> str:
 # Writing
 
 
-def write_bundle(bundle: Bundle) -> bytes:
-    """The zip bytes of a bundle (the caller writes them atomically)."""
+def write_bundle(bundle: Bundle, private_key: str | None = None) -> bytes:
+    """The zip bytes of a bundle (the caller writes them atomically), signed with the exporting
+    device's `private_key` when given."""
     contents: dict[str, bytes] = {
         "records.json": json.dumps(
             [r.envelope() for r in bundle.records], ensure_ascii=False, sort_keys=True
@@ -106,9 +126,18 @@ def write_bundle(bundle: Bundle) -> bytes:
             name: {"sha256": _sha(data), "size": len(data)} for name, data in contents.items()
         },
     }
+    manifest_bytes = _json_bytes(manifest)
+    entries = [("manifest.json", manifest_bytes), *contents.items()]
+    if private_key is not None:
+        signature = {
+            "device_id": bundle.device_id,
+            "public_key": signing.public_key_of(private_key),
+            "signature": signing.sign(private_key, manifest_bytes),
+        }
+        entries.append((SIGNATURE, _json_bytes(signature)))
     out = io.BytesIO()
     with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as zf:
-        for name, data in [("manifest.json", _json_bytes(manifest)), *contents.items()]:
+        for name, data in entries:
             info = zipfile.ZipInfo(name, date_time=_EPOCH)
             info.compress_type = zipfile.ZIP_DEFLATED
             info.external_attr = (stat.S_IFREG | 0o644) << 16
@@ -156,19 +185,51 @@ def read_bundle(data: bytes) -> Bundle:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             infos = _check_entries(zf.infolist())
-            manifest = _read_manifest(zf, infos)
+            manifest_bytes = _read_member(zf, infos["manifest.json"])
+            manifest = _read_manifest(manifest_bytes, infos)
             contents = {
                 name: _read_entry(zf, info, manifest["entries"].get(name))
                 for name, info in infos.items()
-                if name != "manifest.json"
+                if name not in ("manifest.json", SIGNATURE)
             }
+            signed = _read_member(zf, infos[SIGNATURE]) if SIGNATURE in infos else None
     except BundleError:
         raise
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, ValueError) as exc:
         raise BundleError(f"not a readable bundle (damaged or truncated zip: {exc})") from None
     except (NotImplementedError, RuntimeError) as exc:
         raise BundleError(f"unsupported zip feature: {exc}") from None
-    return _assemble(manifest, contents)
+    bundle = _assemble(manifest, contents)
+    if signed is None:
+        return bundle
+    signer = _check_signature(signed, manifest_bytes)
+    if signer.device_id != bundle.device_id:
+        raise BundleError(
+            f"signed by device {signer.device_id[:8]} but its manifest names device "
+            f"{bundle.device_id[:8]} (the file was relabelled)"
+        )
+    return dataclasses.replace(bundle, signer=signer)
+
+
+def _check_signature(data: bytes, manifest_bytes: bytes) -> Signer:
+    try:
+        document = wire.loads(data, SIGNATURE)
+        if not isinstance(document, dict) or set(document) != {
+            "device_id",
+            "public_key",
+            "signature",
+        }:
+            raise WireError(f"{SIGNATURE}: expected device_id, public_key and signature")
+        device_id = wire.check_id(document["device_id"], f"{SIGNATURE}.device_id")
+        public_key = signing.check_public_key(document["public_key"], f"{SIGNATURE}.public_key")
+        signature = signing.check_signature(document["signature"], f"{SIGNATURE}.signature")
+    except (WireError, signing.SignatureError) as exc:
+        raise BundleError(str(exc)) from None
+    if not signing.verify(public_key, manifest_bytes, signature):
+        raise BundleError(
+            "the signature does not match the file (it was changed after it was signed)"
+        )
+    return Signer(device_id, public_key)
 
 
 def _check_entries(infos: Sequence[zipfile.ZipInfo]) -> dict[str, zipfile.ZipInfo]:
@@ -221,7 +282,7 @@ def _check_name(info: zipfile.ZipInfo) -> None:
 
 
 def _entry_limit(name: str) -> int:
-    if name == "manifest.json":
+    if name in ("manifest.json", SIGNATURE):
         return MAX_MANIFEST
     if name == "records.json":
         return MAX_RECORDS
@@ -236,9 +297,9 @@ def _read_member(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return data
 
 
-def _read_manifest(zf: zipfile.ZipFile, infos: Mapping[str, zipfile.ZipInfo]) -> dict[str, Any]:
+def _read_manifest(data: bytes, infos: Mapping[str, zipfile.ZipInfo]) -> dict[str, Any]:
     try:
-        document = wire.loads(_read_member(zf, infos["manifest.json"]), "manifest.json")
+        document = wire.loads(data, "manifest.json")
     except WireError as exc:
         raise BundleError(str(exc)) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
@@ -260,7 +321,7 @@ def _read_manifest(zf: zipfile.ZipFile, infos: Mapping[str, zipfile.ZipInfo]) ->
         if name not in infos:
             raise BundleError(f"manifest.json lists {str(name)[:80]!r}, which is missing")
     for name in infos:
-        if name != "manifest.json" and name not in entries:
+        if name not in ("manifest.json", SIGNATURE) and name not in entries:
             raise BundleError(f"entry {name!r} is not listed in the manifest")
     return document
 

@@ -128,13 +128,17 @@ class HubClient:
     def health(self) -> dict[str, Any]:
         return self._json(self._send("GET", "/v1/health", auth=False))
 
-    def enroll(self, code: str, device_name: str, local_device_id: str) -> dict[str, Any]:
+    def enroll(
+        self, code: str, device_name: str, local_device_id: str, public_key: str | None = None
+    ) -> dict[str, Any]:
         """Trade a one-time code for a device token. Never retried: a code works once."""
         body = {
             "code": code.strip(),
             "device_name": device_name,
             "local_device_id": local_device_id,
         }
+        if public_key is not None:
+            body["public_key"] = public_key
         try:
             response = self._send("POST", "/v1/enroll", json_body=body, auth=False)
         except EnrollmentNeeded:
@@ -203,6 +207,22 @@ class HubClient:
         if not isinstance(forms, list):
             raise HubRefused("the hub sent an invalid list of forms")
         return [f for f in forms if isinstance(f, dict)]
+
+    def device_keys(self) -> dict[str, str]:
+        """The public signing keys of the city's laptops, by their own device id."""
+        from app.sync import signing
+
+        document = self._json(self._send("GET", f"{self._city_path()}/devices"))
+        devices = document.get("devices")
+        if not isinstance(devices, dict):
+            raise HubRefused("the hub sent an invalid list of device keys")
+        keys: dict[str, str] = {}
+        for device_id, key in devices.items():
+            try:
+                keys[wire.check_id(device_id, "devices")] = signing.check_public_key(key)
+            except (WireError, signing.SignatureError) as exc:
+                raise HubRefused(f"the hub sent an invalid device key ({exc})") from None
+        return keys
 
     def form_body(self, sha256: str) -> bytes:
         data = self._send("GET", f"{self._city_path()}/forms/{quote(sha256)}").content
@@ -282,6 +302,8 @@ class HubClient:
             )
         if status == 409 and _code(response) == "cursor_ahead":
             raise CursorAhead(detail)
+        if status == 409 and _code(response) == "device_taken":
+            raise HubRefused(f"the hub refused the enrollment: {detail}")
         if status == 413:
             raise BatchTooLarge(detail or "request too large")
         if status == 422:

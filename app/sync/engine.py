@@ -140,6 +140,7 @@ class SyncResult:
     quarantined: int = 0
     cancelled: bool = False
     flagged: int = 0  # stored by the hub but flagged (e.g. answers to retired questions)
+    refused: int = 0  # of `quarantined`: this laptop's own changes refused (`sync now` exit 4)
 
     def to_json(self) -> dict[str, int]:
         return {
@@ -209,6 +210,7 @@ class SyncLoop:
                 )
                 if self._split_or_quarantine(batch, reason):
                     result.quarantined += 1
+                    result.refused += 1
                 batch, sending, failures = self._restart(batch, failures)
                 continue
             except KeyMismatch:
@@ -233,6 +235,7 @@ class SyncLoop:
             for item in results:
                 if item.status == "quarantined":
                     result.quarantined += 1
+                    result.refused += 1
                 else:
                     result.pushed += 1
                     result.flagged += 1 if item.flags else 0

@@ -8,7 +8,10 @@ alone, so every replica holding the same revisions shows the same thing (RELIABI
 - several heads with the same value (and state) are not a conflict;
 - several heads with different values are a conflict, shown with a deterministic provisional
   winner: the maximum of (hlc, device_id, revision_id);
-- a resolution is an ordinary revision whose parents are all the heads.
+- a resolution is an ordinary revision whose parents are all the heads;
+- a revision names at most `MAX_PARENTS` parents (the wire format's bound, the same on laptops
+  and hub); a save over more heads first writes merge revisions of the same answer, each over at
+  most that many heads (`merge_layers`), so any number of concurrent heads collapses to one.
 
 Time never decides correctness: it only breaks the tie for display.
 """
@@ -16,7 +19,7 @@ Time never decides correctness: it only breaks the tie for display.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
@@ -104,6 +107,27 @@ def conflicts(
         if state.conflict:
             found[key] = state
     return found
+
+
+MAX_PARENTS = 64  # parents one revision may name; the wire format checks the same bound
+
+
+def bounded_parents(
+    head_ids: Sequence[str], write_merge: Callable[[tuple[str, ...]], str], limit: int = MAX_PARENTS
+) -> tuple[str, ...]:
+    """The parents a new revision over `head_ids` names: the heads themselves when they fit,
+    else the ids of merge revisions written by `write_merge(group)` (each over 2 to `limit`
+    parents), layer by layer until at most `limit` remain. Groups are formed in sorted order."""
+    if limit < 2:
+        raise ValueError("a merge needs room for at least two parents")
+    current = sorted(head_ids)
+    while len(current) > limit:
+        merged = []
+        for start in range(0, len(current), limit):
+            group = tuple(current[start : start + limit])
+            merged.append(group[0] if len(group) == 1 else write_merge(group))
+        current = sorted(merged)
+    return tuple(current)
 
 
 def resolution_parents(revisions: Iterable[RevisionLike]) -> tuple[str, ...]:

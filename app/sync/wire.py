@@ -12,6 +12,7 @@ names the field. Nothing here touches a database or the network.
 
 from __future__ import annotations
 
+import calendar
 import functools
 import hashlib
 import json
@@ -24,6 +25,7 @@ from typing import Any
 from app.common.clock import parse_hlc
 from app.common.i18n import LANGUAGES
 from app.domain import AnswerState, AssessmentStatus
+from app.sync.merge import MAX_PARENTS  # one bound for laptops and hub
 
 # Limits of one request and one record (the hub also caps the raw body at MAX_BODY bytes).
 MAX_BODY = 1024 * 1024
@@ -34,7 +36,6 @@ MAX_NOTE = 100_000
 MAX_TEXT_VALUE = 200_000
 MAX_NAME = 200
 MAX_RATIONALE = 10_000
-MAX_PARENTS = 64
 MAX_CHOICES = 200
 MAX_ATTACHMENTS = 100
 MAX_PAYLOAD = 16 * 1024
@@ -126,7 +127,7 @@ def _sha(value: Any, field: str) -> str:
 
 def _text(value: Any, field: str, limit: int, *, empty: bool = True) -> str:
     if isinstance(value, str) and len(value) <= limit and "\x00" not in value:
-        if empty or value.strip():
+        if (empty or value.strip()) and (value.isascii() or _encodable(value)):
             return value
     if not isinstance(value, str):
         raise WireError(f"{field}: expected text")
@@ -136,7 +137,20 @@ def _text(value: Any, field: str, limit: int, *, empty: bool = True) -> str:
         raise WireError(f"{field}: must not be empty")
     if "\x00" in value:
         raise WireError(f"{field}: contains a NUL character")
+    if not _encodable(value):
+        raise WireError(
+            f"{field}: contains a character that is not valid Unicode (a lone surrogate)"
+        )
     return value
+
+
+def _encodable(value: str) -> bool:
+    """False for text with a lone surrogate (JSON's "\\ud800"), which no UTF-8 store can keep."""
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _opt_text(value: Any, field: str, limit: int) -> str | None:
@@ -144,9 +158,32 @@ def _opt_text(value: Any, field: str, limit: int) -> str | None:
 
 
 def _time(value: Any, field: str) -> str:
-    if not isinstance(value, str) or not TIME_RE.match(value):
+    if not isinstance(value, str) or not TIME_RE.match(value) or not _real_time(value):
         raise WireError(f"{field}: expected a UTC time YYYY-MM-DDTHH:MM:SSZ")
     return value
+
+
+_DAYS = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
+def _real_time(value: str) -> bool:
+    """Whether a YYYY-MM-DDTHH:MM:SSZ text (digits checked by TIME_RE) names a moment that
+    exists: no 13th month, no February 30th, no 25th hour. Two-digit fields compare as text,
+    and dates are few, so this stays cheap at 20,000 records."""
+    return (
+        value[11:13] < "24"
+        and value[14:16] < "60"
+        and value[17:19] < "60"
+        and _real_date(value[:10])
+    )
+
+
+@functools.lru_cache(maxsize=4096)
+def _real_date(date: str) -> bool:
+    year, month, day = int(date[0:4]), int(date[5:7]), int(date[8:10])
+    if not (1970 <= year and 1 <= month <= 12 and 1 <= day <= _DAYS[month - 1]):
+        return False
+    return not (month == 2 and day == 29 and not calendar.isleap(year))
 
 
 def _hlc(value: Any, field: str) -> str:
@@ -200,8 +237,13 @@ def _value(value: Any, field: str) -> Any:
 def _payload(value: Any, field: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise WireError(f"{field}: expected an object")
-    if len(canonical_json(value)) > MAX_PAYLOAD:
+    text = canonical_json(value)
+    if len(text) > MAX_PAYLOAD:
         raise WireError(f"{field}: larger than {MAX_PAYLOAD:,} characters")
+    if not _encodable(text):
+        raise WireError(
+            f"{field}: contains a character that is not valid Unicode (a lone surrogate)"
+        )
     return value
 
 
@@ -388,6 +430,9 @@ def check_body(kind: str, body: Any, where: str = "record") -> dict[str, Any]:
             raise WireError(f"{where}.body.parents: a revision cannot be its own parent")
     elif kind == "assessment_event":
         _check_event_payload(checked["kind"], checked["payload"], f"{where}.body.payload")
+    # The HLC is `<13 digits>-<5 digits>-<device>`: its device part starts at character 20.
+    if "hlc" in checked and checked["hlc"][20:] != checked["device_id"]:
+        raise WireError(f"{where}.body.hlc: its device part is not the record's device_id")
     return checked
 
 
@@ -527,6 +572,7 @@ class PageEntry:
     raw: Any = None
     problem: str | None = None
     flags: tuple[str, ...] = ()
+    sent_by: str | None = None  # the device that really sent it (None: the coordinator)
 
 
 @dataclass(frozen=True)
@@ -563,11 +609,13 @@ def check_page(document: Any, since: int) -> Page:
             raise WireError(f"{where}.seq: out of order")
         last = seq
         flags = tuple(_list(item.get("flags", []), f"{where}.flags", 10, _bounded(40)))
+        sent_by = _opt_id(item.get("sent_by"), f"{where}.sent_by")
         envelope = {k: item.get(k) for k in ("kind", "id", "body")}
         try:
-            entries.append(PageEntry(seq, check_record(envelope, where), None, None, flags))
+            record = check_record(envelope, where)
+            entries.append(PageEntry(seq, record, None, None, flags, sent_by))
         except WireError as exc:
-            entries.append(PageEntry(seq, None, envelope, str(exc), flags))
+            entries.append(PageEntry(seq, None, envelope, str(exc), flags, sent_by))
     return Page(tuple(entries), next_since, has_more)
 
 

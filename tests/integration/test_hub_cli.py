@@ -26,7 +26,7 @@ def test_the_default_hub_lives_in_the_data_folder(
 ) -> None:
     data = tmp_path / "data"
     code, out, _err = run(capsys, "--data-dir", str(data), "hub", "init")
-    assert code == 0 and "schema h0001" in out
+    assert code == 0 and "schema h0002" in out
     assert (data / "hub.sqlite3").is_file()
     code, out, _err = run(
         capsys, "hub", "city", "add", "Kraków", "--country", "Poland", "--data-dir", str(data)
@@ -105,14 +105,15 @@ def _import_a_bundle(url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str
         sync.export_bundle(ws, assessment, tmp_path / "lima.readiness")
     finally:
         ws.close()
-    code, out, _ = run(
-        capsys, "hub", "import", str(tmp_path / "lima.readiness"), "--json", "--db", url
-    )
+    # A laptop this hub never saw: the coordinator names the city (never taken from the file).
+    lima = str(tmp_path / "lima.readiness")
+    code, _out, err = run(capsys, "hub", "import", lima, "--json", "--db", url)
+    assert code == 1 and "--city" in err and "nothing was imported" in err
+    code, out, _ = run(capsys, "hub", "import", lima, "--city", "Lima", "--json", "--db", url)
     result: dict[str, Any] = json.loads(out)
     assert code == 0 and result["applied"] >= 4 and result["quarantined"] == 0
-    code, out, _ = run(
-        capsys, "hub", "import", str(tmp_path / "lima.readiness"), "--json", "--db", url
-    )
+    assert result["first_use"] is True
+    code, out, _ = run(capsys, "hub", "import", lima, "--city", "Lima", "--json", "--db", url)
     again = json.loads(out)
     assert again["applied"] == 0 and again["duplicate"] == result["applied"]
     (tmp_path / "bad.readiness").write_bytes(b"not a zip")

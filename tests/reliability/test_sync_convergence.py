@@ -10,6 +10,10 @@ Each schedule: a fresh city with 3 devices; device 0 creates the assessment and 
 then random edits, resolutions and syncs under faults; then a quiet, fault-free phase. Expect: all
 replicas hold exactly the server's records, every revision ever saved is on the server, and every
 replica shows the same heads, provisional winner and conflict flags as the server's DAG.
+
+A fourth, adversarial device of the same city pushes now and then: far-future clocks, revisions
+"by" an honest device's contributor, revisions in an honest device's name. Every one of them is
+quarantined, and nothing honest is.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ from typing import Any
 import pytest
 from sqlalchemy import event, insert, select
 
-from app.common.clock import HybridClock, iso_utc, new_id, parse_hlc
+from app.common.clock import MAX_SKEW_MS, HybridClock, format_hlc, iso_utc, new_id, parse_hlc
 from app.common.errors import HubUnreachable
 from app.hub import security
 from app.hub import tables as ht
@@ -57,7 +61,7 @@ class SkewedClock(HybridClock):
         super().__init__(device_id)
         self.offset_ms = offset_ms
 
-    def _physical_ms(self) -> int:  # type: ignore[override]
+    def _physical_ms(self) -> int:
         return max(0, time.time_ns() // 1_000_000 + self.offset_ms)
 
 
@@ -237,6 +241,8 @@ class MemoryReplica:
 
 
 FAULTS: Counter[str] = Counter()  # what the faulty transport did, over all schedules
+EVIL = "evil"
+ADVERSARY: dict[str, str] = {}  # city -> the adversarial device's token
 
 
 class FaultyHub:
@@ -302,8 +308,9 @@ def store(tmp_path_factory: pytest.TempPathFactory) -> Any:
 
 
 def new_city(store: HubStore, devices: int) -> tuple[str, list[str]]:
+    """A city with `devices` honest devices (dev0, dev1, ...) and, last, the adversary "evil"."""
     city_id = new_id()
-    tokens = [security.new_token() for _ in range(devices)]
+    tokens = [security.new_token() for _ in range(devices + 1)]
     with store.db.write() as conn:
         conn.execute(
             insert(ht.city).values(
@@ -321,6 +328,7 @@ def new_city(store: HubStore, devices: int) -> tuple[str, list[str]]:
                     id=new_id(),
                     city_id=city_id,
                     contributor=f"P{n}",
+                    local_device_id=f"dev{n}" if n < devices else EVIL,
                     token_hash=security.token_hash(token),
                     created_at=iso_utc(),
                     last_seen_at=iso_utc(),
@@ -336,7 +344,8 @@ def setup_devices(
     devices = [
         Device(f"dev{n}", city_id, SkewedClock(f"dev{n}", off)) for n, off in enumerate(offsets)
     ]
-    hubs = [FaultyHub(store, t, city_id, rng) for t in tokens]
+    hubs = [FaultyHub(store, t, city_id, rng) for t in tokens[:-1]]
+    ADVERSARY[city_id] = tokens[-1]
     first = devices[0]
     first.save(
         wire.check_record(
@@ -445,10 +454,50 @@ def server_revisions(store: HubStore, city_id: str) -> dict[str, Record]:
     return out
 
 
+def attack(store: HubStore, devices: Sequence[Device], assessment: str, rng: random.Random) -> None:
+    """The adversary pushes one forged revision; the hub must quarantine it with a reason."""
+    victim = rng.choice(devices)
+    kind = rng.choice(["future clock", "forged author", "forged device"])
+    far = format_hlc(9_999_999_999_999 - rng.randrange(10**6), rng.randrange(100_000), EVIL)
+    writer = victim.name if kind == "forged device" else EVIL
+    rid = new_id()
+    body = {
+        "id": rid,
+        "assessment_id": assessment,
+        "indicator_id": rng.choice(KEYS)[0],
+        "subject": "city",
+        "value": rng.choice(VALUES),
+        "state": "answered",
+        "note": "",
+        "evidence": None,
+        "attachments": [],
+        "parents": [],
+        "author_id": None if kind == "future clock" else victim.contributor_id,
+        "device_id": writer,
+        "hlc": far if kind == "future clock" else format_hlc(time.time_ns() // 10**6, 0, writer),
+        "created_at": iso_utc(),
+        "rationale": "",
+        "to_confirm": False,
+    }
+    batch = OutBatch(
+        new_id(),
+        victim.city_id,
+        (OutOp(new_id(), wire.check_record({"kind": "revision", "id": rid, "body": body})),),
+    )
+    token = ADVERSARY[victim.city_id]
+    response = store.push(token, victim.city_id, batch.body, batch.batch_id)
+    (result,) = wire.check_push_response(response, batch.op_ids)
+    assert result.status == "quarantined" and result.reason, (kind, result)
+    FAULTS[f"attack: {kind}"] += 1
+
+
 def run_schedule(store: HubStore, seed: int, *, chaos: bool) -> None:
     rng = random.Random(seed)
     year = 365 * 24 * 3600 * 1000
-    offsets = [rng.choice([-2 * year, 0, 2 * year]) if chaos else 0 for _ in range(3)]
+    # Honest clocks: years behind, right, or ahead by less than the allowed skew (a clock
+    # further ahead is refused by the hub: test_a_clock_far_ahead_is_refused_not_adopted).
+    ahead = MAX_SKEW_MS // 2
+    offsets = [rng.choice([-2 * year, 0, ahead]) if chaos else 0 for _ in range(3)]
     devices, hubs, assessment = setup_devices(store, rng, offsets)
     saved: list[str] = []
     step_back_at = rng.randrange(12) if chaos else -1
@@ -458,6 +507,8 @@ def run_schedule(store: HubStore, seed: int, *, chaos: bool) -> None:
         if step == step_back_at:
             device.clock.offset_ms -= rng.choice([3_600_000, 30 * 24 * 3600 * 1000])  # steps back
         action = rng.random()
+        if rng.random() < 0.1:
+            attack(store, devices, assessment, rng)
         if action < 0.4:
             indicator, subject = rng.choice(KEYS)
             device.edit(assessment, indicator, subject, rng.choice(VALUES), saved)
@@ -521,6 +572,8 @@ def test_replicas_converge_under_lost_and_duplicated_messages(store: HubStore) -
         assert FAULTS[fault] > SCHEDULES // 4, (fault, FAULTS)  # the faults really happened
     assert FAULTS["conflicts seen"] > SCHEDULES // 10, FAULTS
     assert FAULTS["resolutions"] > SCHEDULES // 20, FAULTS
+    for kind in ("future clock", "forged author", "forged device"):
+        assert FAULTS[f"attack: {kind}"] > SCHEDULES // 4, FAULTS  # the attacks really happened
 
 
 @pytest.mark.slow
@@ -550,3 +603,26 @@ def test_a_device_whose_clock_runs_years_behind_still_wins_nothing_by_time_alone
     for device in (early, late):
         heads, winner, conflict = device.state()[key]
         assert heads == (saved[1],) and winner == saved[1] and not conflict
+
+
+def test_a_clock_far_ahead_is_refused_not_adopted(store: HubStore) -> None:
+    """A device whose clock runs years ahead has its revisions refused with a reason; the
+    others never move their clocks there, and still converge."""
+    rng = random.Random(2)
+    year = 365 * 24 * 3600 * 1000
+    devices, hubs, assessment = setup_devices(store, rng, [0, 0, 0])
+    for hub in hubs:
+        hub.faults = False
+    ahead = devices[2]
+    ahead.clock.offset_ms = 2 * year
+    saved: list[str] = []
+    devices[0].edit(assessment, "QA-01", "city", "yes", saved)
+    ahead.edit(assessment, "QA-01", "city", "no", saved)
+    for device, hub in zip(devices, hubs, strict=True):
+        assert sync(device, hub)
+    refused = [o for o in ahead.outbox if o["state"] == "quarantined"]
+    assert len(refused) == 1 and "ahead of the hub's clock" in refused[0]["reason"]
+    for device in devices[:2]:
+        assert all(o["state"] == "acked" for o in device.outbox)
+        assert parse_hlc(device.now())[0] < time.time_ns() // 10**6 + MAX_SKEW_MS
+    assert saved[1] not in {r.id for r in server_revisions(store, ahead.city_id).values()}
