@@ -60,7 +60,9 @@ def find_named(ws: Workspace, conn: Any, name: str, *, in_demo: bool) -> Contrib
     a demo; inside a demo the demo's own people come first."""
     from app.storage import catalog
 
-    found = catalog.contributors_named(conn, name, ws.device_id)
+    # Only this laptop's people: the hub accepts a revision only from the device its author is
+    # registered on, so the same name on another laptop is another registration here.
+    found = [c for c in catalog.contributors_named(conn, name, ws.device_id) if _local(ws, c)]
     fictional = demo_people(ws, conn) if found else set()
     if in_demo:
         found.sort(key=lambda c: c.id not in fictional)  # stable: keeps this laptop's first
@@ -169,7 +171,14 @@ def acting(
         raise ValidationError(
             f"{who.name} is a person of the demo city; outside the demo, answer as yourself"
         )
+    if not _local(ws, who):
+        # someone registered on another laptop answers here: as this laptop's own registration
+        return named(ws, conn, who.name, who.role or role, in_demo=in_demo)
     return Resolved(who, False)
+
+
+def _local(ws: Workspace, contributor: Contributor) -> bool:
+    return not contributor.device_id or contributor.device_id == ws.device_id
 
 
 def remember(conn: Any, assessment_id: str, contributor_id: str) -> None:
@@ -202,8 +211,9 @@ def switch_contributor(
 
 
 def contributors_of(ws: Workspace, assessment_id: str) -> list[Contributor]:
-    """The people who can be picked for this assessment: everyone who answered it or created
-    it, and whoever answers it on this laptop now (demo people only inside a demo)."""
+    """The people who can be picked for this assessment on this laptop: everyone registered here
+    who answered it or created it, and whoever answers it here now (demo people only inside a
+    demo). People of other laptops answer there; picking their name here registers it here."""
     from app.services.assessments import require_assessment
     from app.storage import answers_repo, catalog, demo_marks
 
@@ -211,7 +221,7 @@ def contributors_of(ws: Workspace, assessment_id: str) -> list[Contributor]:
         require_assessment(conn, assessment_id)
         current = answering_in(ws, conn, assessment_id)
         ids = set(answers_repo.contributor_ids(conn, assessment_id)) | {current.id}
-        people = catalog.get_contributors(conn, ids)
+        people = {k: v for k, v in catalog.get_contributors(conn, ids).items() if _local(ws, v)}
         if not demo_marks.is_demo(conn, assessment_id):
             fictional = demo_people(ws, conn)
             people = {k: v for k, v in people.items() if k not in fictional}

@@ -304,3 +304,32 @@ def test_enrollment_failures_are_one_clear_line(
     assert main(["--data-dir", folder, "sync", "now"]) == 1
     assert "not enrolled" in capsys.readouterr().err
     assert main(["--data-dir", folder, "sync", "enroll", hub.url, code, "--token-file"]) == 0
+
+
+def test_a_name_from_another_laptop_answers_as_this_laptops_own_registration(
+    hub: Any, two_laptops: tuple[Any, Any]
+) -> None:
+    """The hub takes a revision only from the device its author is registered on. Answering on
+    laptop B as a person first registered on laptop A (by name, by the window's contributor
+    list, or as whoever answers by default) must attribute the answer to B's own registration of
+    that name, so nothing B saves is ever refused."""
+    from app.services import contributors
+
+    a, b = two_laptops
+    assessment = new_assessment(a, "Ana")
+    save_answer(a, assessment, "QA-01", answer("yes"), "Ana")
+    assert run(a)["quarantined"] == 0
+    run(b)
+    ana_on_a = next(c for c in contributors.contributors_of(a, assessment) if c.name == "Ana")
+    # by name, by the record of A's registration, and by default
+    save_answer(b, assessment, "QA-02", answer("no"), "Ana")
+    save_answer(b, assessment, "QA-03", answer("in_progress"), ana_on_a)
+    save_answer(b, assessment, "QA-01", answer("partial"))
+    picked = {c.device_id for c in contributors.contributors_of(b, assessment)}
+    assert picked == {b.device_id}  # only B's own people can be picked on B
+    result = run(b)
+    assert result["quarantined"] == 0
+    run(a)
+    assert city_answer(a, assessment, "QA-02").answer.value == "no"
+    from_b = [r for r in hub_revisions(hub) if r["device_id"] == b.device_id]
+    assert len(from_b) == 3

@@ -43,7 +43,8 @@ from app.hub import tables as ht
 from app.hub.db import HubDB
 from app.services import sync
 from app.services.answers import save_answer
-from app.services.workspace import Workspace, local_contributor
+from app.services.contributors import laptop_user
+from app.services.workspace import Workspace
 from app.storage import answers_repo
 from app.storage.records import RevisionRecord
 from app.sync import signing
@@ -97,7 +98,7 @@ def forged_revision(
             subject="city",
             answer=Answer(value=value, state=AnswerState.ANSWERED, note=note),
             parents=answers_repo.head_ids(conn, key),
-            author_id=author or local_contributor(ws, conn).id,
+            author_id=author or laptop_user(ws, conn).id,
             device_id=device,
             hlc=hlc or format_hlc(physical_ms(), 0, device),
             created_at=ws.now(),
@@ -231,7 +232,7 @@ def test_a_device_cannot_write_as_another_device_or_another_devices_contributor(
         assert sync.sync_now(ana, policy=fast_policy()).refused == 0
         assert sync.sync_now(eve, policy=fast_policy()).refused == 0
         with ana.read() as conn:
-            ana_person = local_contributor(ana, conn).id
+            ana_person = laptop_user(ana, conn).id
         # Eve writes "as" Ana's laptop, and "as" Ana from her own laptop.
         as_device = forged_revision(
             eve,
@@ -396,7 +397,7 @@ def test_a_lone_surrogate_in_a_push_is_refused_without_a_server_error(
         assert enrollment is not None
         rid = new_id()
         with ana.read() as conn:
-            author = local_contributor(ana, conn).id
+            author = laptop_user(ana, conn).id
         body = {
             "id": rid,
             "assessment_id": assessment,
