@@ -355,7 +355,9 @@ def _form_label(q: Any, core: bool) -> str:
 
     kind = _("core") if core else _("full")
     title = pick(q.title, current_language())
-    return f"{title} · {q.version} · {kind}"
+    count = sum(len(s.indicators) for d in q.domains for s in d.sections)
+    questions = _("{count} questions").format(count=count)
+    return f"{title} · {q.version} · {kind} · {questions}"
 
 
 def _row(item: Any, syncing: bool) -> AssessmentRow:

@@ -112,7 +112,9 @@ def test_deep_nesting_is_refused(data: bytes, tmp_path: Path) -> None:
     path.write_bytes(data)
     result = subprocess.run(
         [sys.executable, "-m", "app", "forms", "validate", str(path)],
-        capture_output=True, text=True, timeout=120,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert result.returncode == 1
     assert re.search(r"deep\.yaml:\d+: error: ", result.stdout + result.stderr)
