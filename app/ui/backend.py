@@ -35,6 +35,9 @@ class LoadedAssessment:
     me: str = ""  # this laptop's contributor id
     # The files attached to this person's own answer, per indicator.
     attachments: Mapping[str, Sequence[Attachment]] = field(default_factory=dict)
+    # This person's answers that hold only a note or an evidence type (no answer yet): the
+    # snapshot leaves them out, the fill view shows them so a note typed first is not lost.
+    drafts: Mapping[str, Answer] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,29 @@ class Backend:
         snapshot = assessments.load_snapshot(self.ws, assessment_id, with_revisions=False)
         me = self.ws.contributor
         me_id = me.id if me else ""
-        return LoadedAssessment(snapshot, me_id, self._attachments(assessment_id, me_id))
+        return LoadedAssessment(
+            snapshot,
+            me_id,
+            self._attachments(assessment_id, me_id),
+            self._drafts(assessment_id, me_id),
+        )
+
+    def _drafts(self, assessment_id: str, me: str) -> dict[str, Answer]:
+        """This person's unanswered heads that carry a note or an evidence type."""
+        if not me:
+            return {}
+        from app.domain import AnswerState
+        from app.storage import answers_repo
+
+        with self.ws.read() as conn:
+            heads = answers_repo.heads_for_assessment(conn, assessment_id)
+        return {
+            h.indicator_id: h.answer
+            for h in heads
+            if h.subject == me
+            and h.answer.state is AnswerState.UNANSWERED
+            and (h.answer.note or h.answer.evidence)
+        }
 
     def _attachments(self, assessment_id: str, me: str) -> dict[str, list[Attachment]]:
         """The files attached to this person's current answers."""

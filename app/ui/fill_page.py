@@ -201,7 +201,9 @@ class FillPage(QWidget):
         the section shown before has the same id (same questionnaire)."""
         same = loaded.snapshot.header.id == self._assessment_id
         self.flush_pending()  # still saved into the assessment it was typed in
-        self._state = FillState.from_snapshot(loaded.snapshot, loaded.me, loaded.attachments)
+        self._state = FillState.from_snapshot(
+            loaded.snapshot, loaded.me, loaded.attachments, loaded.drafts
+        )
         self._header = loaded.snapshot.header
         self._assessment_id = self._header.id
         self.nav_model.set_nodes(self._state.nav_nodes())
@@ -530,7 +532,9 @@ class FillPage(QWidget):
         """A re-scored snapshot: update badges, relevance and counts without touching edits."""
         if self._state is None:
             return
-        self._state = FillState.from_snapshot(loaded.snapshot, loaded.me, loaded.attachments)
+        self._state = FillState.from_snapshot(
+            loaded.snapshot, loaded.me, loaded.attachments, loaded.drafts
+        )
         self._header = loaded.snapshot.header
         self.nav_model.set_nodes(self._state.nav_nodes())
         self._update_questions()
