@@ -237,8 +237,12 @@ class FillPage(QWidget):
             question.flush()
 
     def has_pending(self) -> bool:
-        """Some question has an edit that is not committed yet (typing, or text not valid)."""
-        return any(q.has_pending() or q.save_state() == "invalid" for q in self._questions.values())
+        """Some question has an edit waiting for the end of a pause in typing."""
+        return any(q.has_pending() for q in self._questions.values())
+
+    def has_invalid(self) -> bool:
+        """Some question shows text that is not a valid value (not saved until corrected)."""
+        return any(q.save_state() == "invalid" for q in self._questions.values())
 
     # -- undo --------------------------------------------------------------------------------
 

@@ -451,9 +451,10 @@ class MainWindow(QMainWindow):
     def _show_save_status(self) -> None:
         """True at every moment: "All changes saved" only when every edit is committed."""
         pending = self._pages is not None and self.fill.has_pending()
+        invalid = self._pages is not None and self.fill.has_invalid()
         if self._saving:
             self.save_status.setText(_("Saving…"))
-        elif self._failed:
+        elif self._failed or invalid:
             self.save_status.setText(_("Some answers are not saved"))
         elif pending:
             self.save_status.setText(_("Not saved yet"))

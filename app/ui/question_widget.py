@@ -190,6 +190,7 @@ class QuestionWidget(QFrame):
         details.addWidget(self.attach_button)
         details.addWidget(self.history_button)
         details.addWidget(self.clear_button)
+        QWidget.setTabOrder(self.history_button, self.clear_button)  # last, as on the screen
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
