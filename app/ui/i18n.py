@@ -159,10 +159,11 @@ def format_date(iso: str) -> str:
 
 
 def format_timestamp(iso: str) -> str:
-    """An ISO UTC timestamp as local date and time in the current language's short format."""
+    """An ISO UTC timestamp as local date and time, written year-month-day ("2026-03-04 14:05"):
+    a short locale date such as 03/04/26 reads as two different days on two laptops."""
     from PySide6.QtCore import QDateTime, Qt
 
     moment = QDateTime.fromString(iso, Qt.DateFormat.ISODate)
     if not moment.isValid():
         return iso
-    return locale_for().toString(moment.toLocalTime(), QLocale.FormatType.ShortFormat)
+    return moment.toLocalTime().toString("yyyy-MM-dd HH:mm")
