@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QWidget
 
@@ -40,6 +40,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("readiness.ui.window")
 
 HOME, FILL, MERGE, RESULTS = range(4)
+TITLE_BAR = 40  # pixels the window manager's frame takes above the window, at most
 
 
 class MainWindow(QMainWindow):
@@ -88,7 +89,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(800, 500)
         geometry, state = self.store.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1180, 760)
+            self.resize(default_size(self))
         if state is not None:
             self.restoreState(state)
         self.retranslate(pages=False)  # the home page has just translated itself
@@ -486,6 +487,18 @@ class MainWindow(QMainWindow):
             self.fill.flush_pending()  # typing not yet paused is saved before the window goes
         self.store.save_geometry(self.saveGeometry(), self.saveState())
         super().closeEvent(event)
+
+
+def default_size(window: QWidget) -> QSize:
+    """1180 x 760, or less: the whole window, status bar included, fits the screen's available
+    area (1280 x 720 with a taskbar, 1024 x 600), leaving room for the title bar."""
+    screen = window.screen()
+    if screen is None:
+        return QSize(1180, 760)
+    area = screen.availableGeometry()
+    width = max(window.minimumWidth(), min(1180, area.width() - 16))
+    height = max(window.minimumHeight(), min(760, area.height() - TITLE_BAR))
+    return QSize(width, height)
 
 
 def _is_draft(loaded: LoadedAssessment) -> bool:

@@ -226,3 +226,17 @@ def test_a_corrected_number_clears_not_saved(qtbot: Any, opened: Any) -> None:
     assert window.save_status.text() == "All changes saved"
     assessment_id = window.session.assessment_id
     assert window.backend.load(assessment_id).snapshot.answers["PATH-05"].answer.value == 6.5
+
+
+def test_the_window_fits_the_screen_with_its_status_bar(qtbot: Any, open_window: Any) -> None:
+    from app.ui.main_window import TITLE_BAR
+
+    window = open_window()
+    area = window.screen().availableGeometry()
+    assert window.width() <= area.width()
+    assert window.height() + TITLE_BAR <= area.height() or (
+        window.height() == window.minimumHeight()
+    )
+    bar = window.statusBar()
+    assert bar.isVisible()
+    assert bar.geometry().bottom() <= window.rect().bottom()
