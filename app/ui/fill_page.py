@@ -68,6 +68,7 @@ class FillPage(QWidget):
     """Signals:
     answer_committed(str, str, object, object): assessment id, indicator id, `Answer`, the
         attachments to save with it.
+    section_shown(str, str): assessment id, section id; another section is shown.
     edited(): a question's save state changed (an edit under way, saved, not valid...).
     undo_changed(): an answer change can be undone, or no longer.
     attachment_requested(str): attach a file to this indicator's answer.
@@ -77,6 +78,7 @@ class FillPage(QWidget):
     answer_committed = Signal(str, str, object, object)
     edited = Signal()
     undo_changed = Signal()
+    section_shown = Signal(str, str)
     attachment_requested = Signal(str)
     history_requested = Signal(str)
 
@@ -347,6 +349,7 @@ class FillPage(QWidget):
             self._commit_focused()
             self._section_id = section_id
             self._build_page(section)
+            self.section_shown.emit(self._assessment_id, section_id)
         index = self.nav_model.index_for_key(section_id)
         if index.isValid() and self.nav.currentIndex().siblingAtColumn(0) != index:
             self.nav.selectionModel().setCurrentIndex(

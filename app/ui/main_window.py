@@ -258,6 +258,7 @@ class MainWindow(QMainWindow):
         fill.answer_committed.connect(self._on_fill_answer_committed)
         fill.edited.connect(self._show_save_status)
         fill.undo_changed.connect(self._show_undo)
+        fill.section_shown.connect(self.store.set_last_section)
         fill.attachment_requested.connect(
             lambda indicator_id: self.actions_.attach_file(fill, indicator_id)
         )
@@ -396,7 +397,8 @@ class MainWindow(QMainWindow):
     # -- slots -------------------------------------------------------------------------------
 
     def _on_session_opened(self, loaded: LoadedAssessment) -> None:
-        self.fill.set_loaded(loaded)
+        # Back where the person left this assessment.
+        self.fill.set_loaded(loaded, section_id=self.store.last_section(loaded.snapshot.header.id))
         self._show_loaded(loaded)
         self._set_assessment_tabs_enabled(True)
         self.move_action.setEnabled(_is_draft(loaded))

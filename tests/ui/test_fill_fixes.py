@@ -240,3 +240,21 @@ def test_the_window_fits_the_screen_with_its_status_bar(qtbot: Any, open_window:
     bar = window.statusBar()
     assert bar.isVisible()
     assert bar.geometry().bottom() <= window.rect().bottom()
+
+
+def test_reopening_returns_to_the_section_left(
+    qtbot: Any, open_window: Any, make_assessment: Any
+) -> None:
+    first, second = make_assessment(), make_assessment("Otherville")
+    window = open_window()
+    window.open_assessment(first)
+    wait_idle(qtbot, window)
+    window.fill.show_section("PATH-B")
+    window.open_assessment(second)
+    wait_idle(qtbot, window)
+    assert window.fill.current_section() == "PATH-A"  # never opened: the first section
+    window.close()
+    again = open_window()
+    again.open_assessment(first)
+    wait_idle(qtbot, again)
+    assert again.fill.current_section() == "PATH-B"
