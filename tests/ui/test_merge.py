@@ -155,3 +155,19 @@ def test_merge_by_keyboard_and_no_reused_rationale(
     assert (city.derived, city.rationale) == (False, "EQA certificate seen")
     assert merge.disputed() == ["PATH-04"]
     assert merge.rationale.text() == ""  # not carried over to the next disagreement
+
+
+def test_results_name_the_capping_question_and_explain_the_path(
+    qtbot: Any, open_window: Any, disputed: str
+) -> None:
+    window = open_window()
+    window.open_assessment(disputed)
+    wait_idle(qtbot, window)
+    questionnaire = window.session.current.snapshot.questionnaire
+    text = window.results.domain_text("PATH")
+    label = questionnaire.indicator("PATH-04").label["en"]
+    assert f"Capped by: PATH-04 {label}" in text  # the question, not only its code
+    assert "(gate)" not in text and "(gain)" not in text  # plain words instead of jargon
+    description = window.results.radar.accessibleDescription()
+    for domain in questionnaire.domains:
+        assert domain.name["en"] in description
