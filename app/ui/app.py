@@ -49,15 +49,28 @@ LOG_FILE = "readiness.log"
 _fault_file: Any = None
 
 
-def setup_logging(paths: DataPaths) -> Path:
-    """Rotating log files in the data folder's logs/ (5 x 1 MiB)."""
-    paths.logs.mkdir(parents=True, exist_ok=True)
-    log_file = paths.logs / LOG_FILE
+def setup_logging(paths: DataPaths) -> Path | None:
+    """Rotating log files in the data folder's logs/ (5 x 1 MiB). A log folder that cannot be
+    written does not stop the app: it logs to the standard error stream instead (None)."""
     root = logging.getLogger("readiness")
-    for handler in list(root.handlers):
-        if getattr(handler, "_readiness_gui", False):
-            root.removeHandler(handler)
-            handler.close()
+    for old in list(root.handlers):
+        if getattr(old, "_readiness_gui", False):
+            root.removeHandler(old)
+            old.close()
+    log_file = paths.logs / LOG_FILE
+    handler: logging.Handler
+    try:
+        paths.logs.mkdir(parents=True, exist_ok=True)
+        with open(log_file, "a", encoding="utf-8"):
+            pass
+    except OSError as exc:
+        handler = logging.StreamHandler()
+        handler._readiness_gui = True  # type: ignore[attr-defined]
+        root.addHandler(handler)
+        root.setLevel(logging.INFO)
+        errors.set_log_file(None)
+        log.warning("no log file at %s (%s); logging to the standard error stream", log_file, exc)
+        return None
     handler = RotatingLogFile(log_file, max_bytes=1_048_576, backup_count=5)
     handler._readiness_gui = True  # type: ignore[attr-defined]
     handler.setFormatter(
@@ -82,7 +95,14 @@ def enable_faulthandler(paths: DataPaths) -> None:
     """Hard crashes (a segfault in a library) leave their stack in logs/faults.log."""
     global _fault_file
     if _fault_file is None:
-        _fault_file = open(paths.logs / "faults.log", "a", encoding="utf-8")  # noqa: SIM115
+        try:
+            _fault_file = open(paths.logs / "faults.log", "a", encoding="utf-8")  # noqa: SIM115
+        except OSError:
+            log.warning(
+                "no faults.log in %s; hard crashes go to the standard error stream", paths.logs
+            )
+            faulthandler.enable()
+            return
         faulthandler.enable(_fault_file)
 
 
@@ -245,11 +265,17 @@ def run(data_dir: str | Path | None, bundle: str | None = None) -> int:
     instead, when there is one)."""
     from PySide6.QtWidgets import QMessageBox
 
+    from app.ui.data_folder import writable_data_dir
     from app.ui.open_files import accept_files, forwarded_arguments
     from app.ui.single_instance import Claim, SingleInstance
 
     app = application()
     install_error_handlers()
+    i18n.set_language(i18n.startup_language(""))
+    # A folder that cannot be written: a dialog that says why, never a silent exit.
+    usable, data_dir = writable_data_dir(data_dir)
+    if not usable:
+        return 1
     guard = SingleInstance(DataPaths.resolve(data_dir).root)
     claim = guard.claim(forwarded_arguments(sys.argv[1:]))
     if claim is Claim.FORWARDED:

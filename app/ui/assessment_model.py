@@ -49,7 +49,9 @@ COLUMNS = (
     N_("Levels"),
     N_("Status"),
     N_("Sync"),
+    N_("Questionnaire"),
 )
+SHIPPED_FORM = "precision-oncology-readiness"
 
 
 class AssessmentTableModel(QAbstractTableModel):
@@ -129,9 +131,21 @@ class AssessmentTableModel(QAbstractTableModel):
             return _(STATUS_LABELS.get(row.status, row.status))
         if column == 6:
             return _(SYNC_LABELS.get(row.sync_state, row.sync_state))
+        if column == 7:
+            return _questionnaire_text(row.questionnaire)
         return ""
 
     def _sort_key(self, row: AssessmentRow, column: int) -> Any:
         if column == 3:
             return row.progress
         return self._display(row, column).casefold()
+
+
+def _questionnaire_text(value: str) -> str:
+    """The shipped questionnaires as "full 1.0" / "core 1.0"; any other by its id and version."""
+    form_id, _sep, version = value.rpartition(" ")
+    if form_id == SHIPPED_FORM:
+        return _("full {version}").format(version=version)
+    if form_id == f"{SHIPPED_FORM}-core":
+        return _("core {version}").format(version=version)
+    return value

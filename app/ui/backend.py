@@ -36,6 +36,9 @@ class LoadedAssessment:
     # The files attached to this person's own answer, per indicator.
     attachments: Mapping[str, Sequence[Attachment]] = field(default_factory=dict)
     answering: Contributor | None = None  # who is answering (services.contributors' rule)
+    # This person's answers that hold only a note or an evidence type (no answer yet): the
+    # snapshot leaves them out, the fill view shows them so a note typed first is not lost.
+    drafts: Mapping[str, Answer] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -169,7 +172,13 @@ class Backend:
 
         snapshot = assessments.load_snapshot(self.ws, assessment_id, with_revisions=False)
         me = contributors.who_is_answering(self.ws, assessment_id)
-        return LoadedAssessment(snapshot, me.id, self._attachments(assessment_id, me.id), me)
+        return LoadedAssessment(
+            snapshot,
+            me.id,
+            self._attachments(assessment_id, me.id),
+            me,
+            self._drafts(assessment_id, me.id),
+        )
 
     def answering_choices(self, assessment_id: str) -> tuple[list[Contributor], Contributor]:
         """The people who can be picked to answer this assessment here, and who answers now."""
@@ -198,6 +207,23 @@ class Backend:
         from app.services import contributors
 
         return contributors.switch_contributor(self.ws, assessment_id, name, role or None)
+
+    def _drafts(self, assessment_id: str, me: str) -> dict[str, Answer]:
+        """This person's unanswered heads that carry a note or an evidence type."""
+        if not me:
+            return {}
+        from app.domain import AnswerState
+        from app.storage import answers_repo
+
+        with self.ws.read() as conn:
+            heads = answers_repo.heads_for_assessment(conn, assessment_id)
+        return {
+            h.indicator_id: h.answer
+            for h in heads
+            if h.subject == me
+            and h.answer.state is AnswerState.UNANSWERED
+            and (h.answer.note or h.answer.evidence)
+        }
 
     def _attachments(self, assessment_id: str, me: str) -> dict[str, list[Attachment]]:
         """The files attached to this person's current answers."""
@@ -383,7 +409,9 @@ def _form_label(q: Any, core: bool) -> str:
 
     kind = _("core") if core else _("full")
     title = pick(q.title, current_language())
-    return f"{title} · {q.version} · {kind}"
+    count = sum(len(s.indicators) for d in q.domains for s in d.sections)
+    questions = _("{count} questions").format(count=count)
+    return f"{title} · {q.version} · {kind} · {questions}"
 
 
 def _row(item: Any, syncing: bool) -> AssessmentRow:

@@ -1,14 +1,19 @@
 """Fill: the navigation tree of domains and sections beside a page of questions.
 
 Keyboard: Tab moves through a question's inputs and on to the next question; Enter commits a
-field; Ctrl+PgDown / Ctrl+PgUp go to the next / previous section; Alt+Down / Alt+Up to the next /
-previous question; Ctrl+D toggles "don't know" on the current question.
+field; Ctrl+PgDown / Ctrl+PgUp go to the next / previous section; Alt+PgDown / Alt+PgUp to the
+next / previous question (Alt+Down stays the key that opens a drop-down list); Ctrl+D toggles
+"don't know" on the current question; Ctrl+Z (the window's Undo) takes back the last change of
+an answer by saving the answer as it was before as a new revision.
 Only the current section's questions exist as widgets, so opening a large questionnaire is quick.
+The page is rebuilt from every newly loaded assessment, and every save names the assessment it was
+typed in, so one assessment's answers never show or save in another.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence, QShortcut
@@ -49,14 +54,31 @@ FILTER_LABELS = (
 )
 
 
+@dataclass(frozen=True)
+class UndoStep:
+    """A saved change of an answer, and what the answer was before it."""
+
+    indicator_id: str
+    section_id: str
+    before: Answer
+    attachments: tuple[Attachment, ...]
+
+
 class FillPage(QWidget):
     """Signals:
-    answer_committed(str, object, object): indicator id, `Answer`, attachment names to save.
+    answer_committed(str, str, object, object): assessment id, indicator id, `Answer`, the
+        attachments to save with it.
+    section_shown(str, str): assessment id, section id; another section is shown.
+    edited(): a question's save state changed (an edit under way, saved, not valid...).
+    undo_changed(): an answer change can be undone, or no longer.
     attachment_requested(str): attach a file to this indicator's answer.
     history_requested(str): show this indicator's history.
     """
 
-    answer_committed = Signal(str, object, object)
+    answer_committed = Signal(str, str, object, object)
+    edited = Signal()
+    undo_changed = Signal()
+    section_shown = Signal(str, str)
     attachment_requested = Signal(str)
     history_requested = Signal(str)
 
@@ -67,6 +89,10 @@ class FillPage(QWidget):
         self._state: FillState | None = None
         self._section_id: str | None = None
         self._questions: dict[str, QuestionWidget] = {}
+        self._assessment_id = ""
+        self._undo: list[UndoStep] = []
+        self._before: dict[str, UndoStep] = {}  # sent, not saved yet: what to push when saved
+        self._undoing: set[str] = set()  # indicators whose save under way is an undo
 
         self.title = QLabel(self)
         self.title.setObjectName("fill_title")
@@ -137,8 +163,8 @@ class FillPage(QWidget):
 
         self._add_shortcut(QKeySequence("Ctrl+PgDown"), lambda: self.go_to_section(1))
         self._add_shortcut(QKeySequence("Ctrl+PgUp"), lambda: self.go_to_section(-1))
-        self._add_shortcut(QKeySequence("Alt+Down"), lambda: self.go_to_question(1))
-        self._add_shortcut(QKeySequence("Alt+Up"), lambda: self.go_to_question(-1))
+        self._add_shortcut(QKeySequence("Alt+PgDown"), lambda: self.go_to_question(1))
+        self._add_shortcut(QKeySequence("Alt+PgUp"), lambda: self.go_to_question(-1))
         self._add_shortcut(QKeySequence("Ctrl+D"), self._on_dont_know_shortcut_activated)
         self.retranslate("en")
 
@@ -168,24 +194,100 @@ class FillPage(QWidget):
 
     # -- data --------------------------------------------------------------------------------
 
-    def set_loaded(self, loaded: LoadedAssessment, keep_place: bool = False) -> None:
-        """Show an assessment (a new one, or the same one after a refresh)."""
-        self._state = FillState.from_snapshot(loaded.snapshot, loaded.me, loaded.attachments)
+    def set_loaded(
+        self, loaded: LoadedAssessment, keep_place: bool = False, section_id: str | None = None
+    ) -> None:
+        """Show an assessment (a new one, or the same one after a refresh).
+
+        A newly loaded assessment always gets a new page, built from its own answers, even when
+        the section shown before has the same id (same questionnaire)."""
+        same = loaded.snapshot.header.id == self._assessment_id
+        self.flush_pending()  # still saved into the assessment it was typed in
+        self._state = FillState.from_snapshot(
+            loaded.snapshot, loaded.me, loaded.attachments, loaded.drafts
+        )
         self._header = loaded.snapshot.header
+        self._assessment_id = self._header.id
         self.nav_model.set_nodes(self._state.nav_nodes())
-        if keep_place and self._section_id and self._questions:
+        if keep_place and same and self._section_id and self._questions:
             self._update_questions()
         else:
+            if not same:
+                self._forget_undo()
             self.nav.expandAll()
             first = self._state.questionnaire.domains[0].sections[0].id
-            self.show_section(first)
+            target = section_id if section_id and self._find_section(section_id) else first
+            self._section_id = None  # forces the page to be rebuilt
+            self.show_section(target)
         self._show_titles()
 
     def clear(self) -> None:
+        self.flush_pending()
         self._state = None
         self._section_id = None
+        self._assessment_id = ""
+        self._forget_undo()
         self.nav_model.set_nodes(())
         self._replace_page(None)
+
+    def assessment_id(self) -> str:
+        return self._assessment_id
+
+    def flush_pending(self) -> None:
+        """Commit every edit that waits for its pause (before the page or assessment changes)."""
+        for question in list(self._questions.values()):
+            question.flush()
+
+    def has_pending(self) -> bool:
+        """Some question has an edit waiting for the end of a pause in typing."""
+        return any(q.has_pending() for q in self._questions.values())
+
+    def has_invalid(self) -> bool:
+        """Some question shows text that is not a valid value (not saved until corrected)."""
+        return any(q.save_state() == "invalid" for q in self._questions.values())
+
+    # -- undo --------------------------------------------------------------------------------
+
+    def can_undo(self) -> bool:
+        return bool(self._undo)
+
+    def undo_text(self) -> str:
+        """What Undo would take back, for the status line ("" when nothing)."""
+        if not self._undo:
+            return ""
+        return self._undo[-1].indicator_id
+
+    def undo(self) -> None:
+        """Take back the last saved change of an answer: save the answer as it was before it,
+        as a new revision (history keeps both)."""
+        if not self._undo or self._state is None:
+            return
+        self.flush_pending()
+        if not self._undo:
+            return
+        step = self._undo.pop()
+        self.undo_changed.emit()
+        if step.section_id != self._section_id:
+            self.show_section(step.section_id)
+        question = self._questions.get(step.indicator_id)
+        if question is None:
+            return
+        question.load(step.before, step.attachments)
+        question.mark_saving()
+        self._undoing.add(step.indicator_id)
+        self.answer_committed.emit(
+            self._assessment_id, step.indicator_id, step.before, list(step.attachments)
+        )
+        question.focus_first()
+        self._scroll_to(question)
+
+    def _forget_undo(self) -> None:
+        had = bool(self._undo)
+        self._undo.clear()
+        self._before.clear()
+        self._undoing.clear()
+        if had:
+            self.undo_changed.emit()
 
     def question(self, indicator_id: str) -> QuestionWidget | None:
         return self._questions.get(indicator_id)
@@ -206,10 +308,18 @@ class FillPage(QWidget):
     def mark_saved(
         self, indicator_id: str, answer: Answer, attachments: Sequence[Attachment]
     ) -> None:
+        step = self._before.pop(indicator_id, None)
+        if indicator_id in self._undoing:
+            self._undoing.discard(indicator_id)
+        elif step is not None and step.before != answer:
+            self._undo.append(step)
+            self.undo_changed.emit()
         if (question := self._questions.get(indicator_id)) is not None:
             question.mark_saved(answer, attachments)
 
     def mark_failed(self, indicator_id: str, reason: str) -> None:
+        self._before.pop(indicator_id, None)
+        self._undoing.discard(indicator_id)
         if (question := self._questions.get(indicator_id)) is not None:
             question.mark_failed(reason)
 
@@ -224,8 +334,7 @@ class FillPage(QWidget):
             answer = question.current_answer()
         except ValueError:
             answer = question.saved_answer()
-        question.mark_saving()
-        self.answer_committed.emit(indicator_id, answer, attachments)
+        self._send(question, answer, attachments)
 
     # -- navigation --------------------------------------------------------------------------
 
@@ -236,9 +345,11 @@ class FillPage(QWidget):
         if section is None:
             return
         if section_id != self._section_id:
+            self.flush_pending()
             self._commit_focused()
             self._section_id = section_id
             self._build_page(section)
+            self.section_shown.emit(self._assessment_id, section_id)
         index = self.nav_model.index_for_key(section_id)
         if index.isValid() and self.nav.currentIndex().siblingAtColumn(0) != index:
             self.nav.selectionModel().setCurrentIndex(
@@ -304,6 +415,7 @@ class FillPage(QWidget):
             attachments = state.attachments.get(indicator.id, ())
             question.load(state.shown_answer(indicator.id), attachments)
             question.answer_committed.connect(self._on_question_answer_committed)
+            question.save_state_changed.connect(lambda _id: self.edited.emit())
             question.attachment_requested.connect(self.attachment_requested)
             question.history_requested.connect(self.history_requested)
             layout.addWidget(question)
@@ -401,8 +513,22 @@ class FillPage(QWidget):
 
     def _on_question_answer_committed(self, indicator_id: str, answer: Answer) -> None:
         question = self._questions[indicator_id]
+        self._send(question, answer, question.attachments())
+
+    def _send(
+        self, question: QuestionWidget, answer: Answer, attachments: Sequence[Attachment]
+    ) -> None:
+        """Save an edit of the open assessment; remember the answer before it, for Undo."""
+        indicator_id = question.indicator.id
+        if indicator_id not in self._before and self._section_id is not None:
+            self._before[indicator_id] = UndoStep(
+                indicator_id,
+                self._section_id,
+                question.saved_answer(),
+                tuple(question.attachments()),
+            )
         question.mark_saving()
-        self.answer_committed.emit(indicator_id, answer, question.attachments())
+        self.answer_committed.emit(self._assessment_id, indicator_id, answer, list(attachments))
 
     def _on_dont_know_shortcut_activated(self) -> None:
         question = self._focused_question()
@@ -413,7 +539,9 @@ class FillPage(QWidget):
         """A re-scored snapshot: update badges, relevance and counts without touching edits."""
         if self._state is None:
             return
-        self._state = FillState.from_snapshot(loaded.snapshot, loaded.me, loaded.attachments)
+        self._state = FillState.from_snapshot(
+            loaded.snapshot, loaded.me, loaded.attachments, loaded.drafts
+        )
         self._header = loaded.snapshot.header
         self.nav_model.set_nodes(self._state.nav_nodes())
         self._update_questions()

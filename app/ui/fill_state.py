@@ -46,6 +46,7 @@ class FillState:
     me: str = ""  # the contributor id of the person at this computer
     attachments: Mapping[str, Sequence[Attachment]] = field(default_factory=dict)
     results: dict[str, IndicatorResult] = field(default_factory=dict)
+    drafts: Mapping[str, Answer] = field(default_factory=dict)  # own note without an answer
 
     @classmethod
     def from_snapshot(
@@ -53,8 +54,10 @@ class FillState:
         snapshot: AssessmentSnapshot,
         me: str = "",
         attachments: Mapping[str, Sequence[Attachment]] | None = None,
+        drafts: Mapping[str, Answer] | None = None,
     ) -> FillState:
         state = cls(snapshot.questionnaire, snapshot.answers, me, attachments or {})
+        state.drafts = drafts or {}
         state.rescore()
         return state
 
@@ -82,12 +85,15 @@ class FillState:
         return None
 
     def shown_answer(self, indicator_id: str) -> Answer:
-        """The person's own answer; else the city answer; else unanswered."""
+        """The person's own answer; else the city answer; else the person's note (an answer
+        not given yet); else unanswered."""
         own = self.own_answer(indicator_id)
         if own is not None:
             return own
         city = self.answers.get(indicator_id)
-        return city.answer if city is not None else UNANSWERED
+        if city is not None and city.answer.is_answered:
+            return city.answer
+        return self.drafts.get(indicator_id, UNANSWERED)
 
     def answered_by(self, indicator_id: str) -> str:
         city = self.answers.get(indicator_id)

@@ -127,12 +127,20 @@ def format_number(value: float | int, decimals: int | None = None) -> str:
 def parse_number(text: str) -> float | None:
     """A number typed in the current language's style, or None when it is not one.
 
-    A dot is accepted too where the language writes a comma: people paste figures from
-    English-language documents.
+    A comma and a dot are both accepted as the decimal mark, whatever the language: people
+    paste figures from documents in other languages.
     """
     cleaned = text.strip().replace(" ", "").replace("\u00a0", "").replace("\u202f", "")
     if not cleaned:
         return None
+    # One comma or dot not followed by exactly three digits is a decimal mark in every language:
+    # "65,5" and "65.5" both mean 65.5 (an English locale would read "65,5" as 655).
+    marks = [c for c in cleaned if c in ",."]
+    if len(marks) == 1:
+        whole, _mark, fraction = cleaned.replace(",", ".").partition(".")
+        if len(fraction) != 3 or not fraction.isdigit():
+            number, ok = QLocale.c().toDouble(f"{whole}.{fraction}")
+            return number if ok else None
     number, ok = locale_for().toDouble(cleaned)
     if ok:
         return number
@@ -151,10 +159,11 @@ def format_date(iso: str) -> str:
 
 
 def format_timestamp(iso: str) -> str:
-    """An ISO UTC timestamp as local date and time in the current language's short format."""
+    """An ISO UTC timestamp as local date and time, written year-month-day ("2026-03-04 14:05"):
+    a short locale date such as 03/04/26 reads as two different days on two laptops."""
     from PySide6.QtCore import QDateTime, Qt
 
     moment = QDateTime.fromString(iso, Qt.DateFormat.ISODate)
     if not moment.isValid():
         return iso
-    return locale_for().toString(moment.toLocalTime(), QLocale.FormatType.ShortFormat)
+    return moment.toLocalTime().toString("yyyy-MM-dd HH:mm")

@@ -14,7 +14,7 @@ import logging
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QActionGroup, QCloseEvent, QKeySequence, QPaintEvent
 from PySide6.QtWidgets import QLabel, QMainWindow, QMenu, QTabWidget, QWidget
 
@@ -41,6 +41,7 @@ if TYPE_CHECKING:
 log = logging.getLogger("readiness.ui.window")
 
 HOME, FILL, MERGE, RESULTS = range(4)
+TITLE_BAR = 40  # pixels the window manager's frame takes above the window, at most
 
 
 class MainWindow(QMainWindow):
@@ -74,7 +75,13 @@ class MainWindow(QMainWindow):
         self.save_status = QLabel(self)
         self.save_status.setObjectName("save_status")
         self._saving = 0
-        self._failed: set[str] = set()
+        self._failed: set[tuple[str, str]] = set()  # (assessment id, indicator id)
+        self.undo_link = QLabel(self)
+        self.undo_link.setObjectName("undo_link")
+        self.undo_link.setTextFormat(Qt.TextFormat.RichText)
+        self.undo_link.linkActivated.connect(lambda _link: self.undo())
+        self.undo_link.hide()
+        self.statusBar().addPermanentWidget(self.undo_link)
         self.statusBar().addPermanentWidget(self.save_status)
 
         self._wire()
@@ -85,7 +92,7 @@ class MainWindow(QMainWindow):
         self.setMinimumSize(800, 500)
         geometry, state = self.store.geometry()
         if geometry is None or not self.restoreGeometry(geometry):
-            self.resize(1180, 760)
+            self.resize(default_size(self))
         if state is not None:
             self.restoreState(state)
         self.retranslate(pages=False)  # the home page has just translated itself
@@ -189,6 +196,9 @@ class MainWindow(QMainWindow):
         self.close_action = a(
             self.assessment_menu, lambda: self.session.close(), QKeySequence("Ctrl+W")
         )
+        self.assessment_menu.addSeparator()
+        self.undo_action = a(self.assessment_menu, self.undo, QKeySequence.StandardKey.Undo)
+        self.undo_action.setEnabled(False)
         self.enroll_action = a(self.sync_menu, lambda: self.sync_actions.enroll())
         self.sync_now_action = a(
             self.sync_menu, lambda: self.sync_actions.sync_now(), QKeySequence("F5")
@@ -250,6 +260,9 @@ class MainWindow(QMainWindow):
                 stand_in.deleteLater()
         self.tabs.setCurrentIndex(current)
         fill.answer_committed.connect(self._on_fill_answer_committed)
+        fill.edited.connect(self._show_save_status)
+        fill.undo_changed.connect(self._show_undo)
+        fill.section_shown.connect(self.store.set_last_section)
         fill.attachment_requested.connect(
             lambda indicator_id: self.actions_.attach_file(fill, indicator_id)
         )
@@ -317,6 +330,7 @@ class MainWindow(QMainWindow):
         self.move_action.setText(_("&Move to another questionnaire version…"))
         self.close_action.setText(_("&Close the assessment"))
         self.contributor_switch.retranslate()
+        self.undo_action.setText(_("&Undo the last answer change"))
         for action, text in zip(
             self.page_actions,
             (_("Home"), _("Fill"), _("Merge"), _("Results")),
@@ -330,6 +344,7 @@ class MainWindow(QMainWindow):
                 page.retranslate(lang)
         self._update_titles()
         self._show_save_status()
+        self._show_undo()
 
     # -- assessments -------------------------------------------------------------------------
 
@@ -337,7 +352,16 @@ class MainWindow(QMainWindow):
         self.runner.db(self.backend.list_assessments).on_success(self.home.set_rows).start()
 
     def open_assessment(self, assessment_id: str) -> None:
+        if self._pages is not None:
+            self.fill.flush_pending()  # saved into the assessment it was typed in
         self.session.open(assessment_id)
+
+    def undo(self) -> None:
+        """Take back the last change of an answer made in the fill view (a new revision)."""
+        if self._pages is None or not self.fill.can_undo():
+            return
+        self.show_page(FILL)
+        self.fill.undo()
 
     def show_page(self, index: int) -> None:
         if self.tabs.isTabEnabled(index):
@@ -378,7 +402,8 @@ class MainWindow(QMainWindow):
     # -- slots -------------------------------------------------------------------------------
 
     def _on_session_opened(self, loaded: LoadedAssessment) -> None:
-        self.fill.set_loaded(loaded)
+        # Back where the person left this assessment.
+        self.fill.set_loaded(loaded, section_id=self.store.last_section(loaded.snapshot.header.id))
         self._show_loaded(loaded)
         self._set_assessment_tabs_enabled(True)
         self.move_action.setEnabled(_is_draft(loaded))
@@ -401,27 +426,29 @@ class MainWindow(QMainWindow):
         self.retranslate()
 
     def _on_fill_answer_committed(
-        self, indicator_id: str, answer: Answer, attachments: list[Attachment]
+        self, assessment_id: str, indicator_id: str, answer: Answer, attachments: list[Attachment]
     ) -> None:
         self._saving += 1
         self._show_save_status()
-        self.session.save_answer(indicator_id, answer, attachments)
+        self.session.save_answer(assessment_id, indicator_id, answer, attachments)
 
     def _on_session_answer_saved(
-        self, indicator_id: str, answer: Answer, attachments: list[Attachment]
+        self, assessment_id: str, indicator_id: str, answer: Answer, attachments: list[Attachment]
     ) -> None:
         self._saving -= 1
-        self._failed.discard(indicator_id)
+        self._failed.discard((assessment_id, indicator_id))
+        if assessment_id == self.fill.assessment_id():  # not a page that has gone since
+            self.fill.mark_saved(indicator_id, answer, attachments)
         self._show_save_status()
-        self.fill.mark_saved(indicator_id, answer, attachments)
 
     def _on_session_answer_save_failed(
-        self, indicator_id: str, _answer: Answer, reason: str
+        self, assessment_id: str, indicator_id: str, _answer: Answer, reason: str
     ) -> None:
         self._saving -= 1
-        self._failed.add(indicator_id)
+        self._failed.add((assessment_id, indicator_id))
+        if assessment_id == self.fill.assessment_id():
+            self.fill.mark_failed(indicator_id, reason)
         self._show_save_status()
-        self.fill.mark_failed(indicator_id, reason)
         self.statusBar().showMessage(_("Not saved: {reason}").format(reason=reason), 8000)
 
     def _on_merge_city_answer_chosen(
@@ -430,12 +457,28 @@ class MainWindow(QMainWindow):
         self.actions_.set_city_answer(indicator_id, answer, rationale)
 
     def _show_save_status(self) -> None:
+        """True at every moment: "All changes saved" only when every edit is committed."""
+        pending = self._pages is not None and self.fill.has_pending()
+        invalid = self._pages is not None and self.fill.has_invalid()
         if self._saving:
             self.save_status.setText(_("Saving…"))
-        elif self._failed:
+        elif self._failed or invalid:
             self.save_status.setText(_("Some answers are not saved"))
+        elif pending:
+            self.save_status.setText(_("Not saved yet"))
         else:
             self.save_status.setText(_("All changes saved"))
+
+    def _show_undo(self) -> None:
+        can = self._pages is not None and self.fill.can_undo()
+        self.undo_action.setEnabled(can)
+        self.undo_link.setVisible(can)
+        if can:
+            self.undo_link.setText(
+                '<a href="undo">{}</a>'.format(
+                    _("Undo the change of {id}").format(id=self.fill.undo_text())
+                )
+            )
 
     # -- Qt overrides ------------------------------------------------------------------------
 
@@ -447,8 +490,22 @@ class MainWindow(QMainWindow):
             QTimer.singleShot(0, self.first_painted.emit)
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if self._pages is not None:
+            self.fill.flush_pending()  # typing not yet paused is saved before the window goes
         self.store.save_geometry(self.saveGeometry(), self.saveState())
         super().closeEvent(event)
+
+
+def default_size(window: QWidget) -> QSize:
+    """1180 x 760, or less: the whole window, status bar included, fits the screen's available
+    area (1280 x 720 with a taskbar, 1024 x 600), leaving room for the title bar."""
+    screen = window.screen()
+    if screen is None:
+        return QSize(1180, 760)
+    area = screen.availableGeometry()
+    width = max(window.minimumWidth(), min(1180, area.width() - 16))
+    height = max(window.minimumHeight(), min(760, area.height() - TITLE_BAR))
+    return QSize(width, height)
 
 
 def _is_draft(loaded: LoadedAssessment) -> bool:

@@ -92,6 +92,7 @@ class MergePage(QWidget):
         self.editor_slot = QVBoxLayout()
         self.rationale = QLineEdit(self)
         self.rationale.setObjectName("rationale")
+        self.rationale.returnPressed.connect(self._on_set_button_clicked)  # Enter sets it
         self.set_button = QPushButton(self)
         self.set_button.setObjectName("set_city_answer")
         self.set_button.clicked.connect(self._on_set_button_clicked)
@@ -223,6 +224,9 @@ class MergePage(QWidget):
             self._show_indicator(None)
 
     def _show_indicator(self, indicator_id: str | None) -> None:
+        if indicator_id != self._current:
+            # A justification belongs to one question: never reused by accident for the next.
+            self.rationale.clear()
         self._current = indicator_id
         self.table.setRowCount(0)
         self.message.setText("")
@@ -257,8 +261,21 @@ class MergePage(QWidget):
         self._editor = make_editor(indicator, self._lang, self)
         self._editor.set_accessible_label(_("City answer: {label}").format(label=indicator.id))
         self.editor_slot.addWidget(self._editor)
+        self._editor.show()  # at once: a layout would show it only after the next event loop
+        self._chain_tab_order(self._editor)
         self._set_allowed_states(indicator)
         self._on_state_current_index_changed(self.state.currentIndex())
+
+    def _chain_tab_order(self, editor: ValueEditor) -> None:
+        """State, the value's inputs, Rationale, Set: the order on the screen (the editor is
+        built after the rationale, so Qt's order would put it last)."""
+        previous: QWidget = self.state
+        for widget in editor.findChildren(QWidget):
+            if widget.focusPolicy() & Qt.FocusPolicy.TabFocus and widget.parentWidget() is editor:
+                QWidget.setTabOrder(previous, widget)
+                previous = widget
+        QWidget.setTabOrder(previous, self.rationale)
+        QWidget.setTabOrder(self.rationale, self.set_button)
 
     def _set_allowed_states(self, indicator: Indicator) -> None:
         allowed = {s.value for s in indicator.allowed_states}

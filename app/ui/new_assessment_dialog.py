@@ -1,4 +1,9 @@
-"""The new-assessment wizard: place and period, questionnaire and language, who I am."""
+"""The new-assessment wizard: place and period, questionnaire and language, who I am.
+
+A field counts as filled when it holds text, whether typed or suggested: the pages say so
+themselves (`isComplete`), because a QWizard mandatory field ("name*") counts as filled only when
+it differs from its initial value, which refused the suggested period and a remembered name.
+"""
 
 from __future__ import annotations
 
@@ -60,9 +65,11 @@ class _PlacePage(QWizardPage):
         layout.addRow(_("&City:"), self.city)
         layout.addRow(_("C&ountry:"), self.country)
         layout.addRow(_("&Period:"), self.period)
-        self.registerField("city*", self.city)
-        self.registerField("country*", self.country)
-        self.registerField("period*", self.period)
+        for edit in (self.city, self.country, self.period):
+            edit.textChanged.connect(self.completeChanged)
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return all(e.text().strip() for e in (self.city, self.country, self.period))
 
 
 class _FormPage(QWizardPage):
@@ -74,18 +81,30 @@ class _FormPage(QWizardPage):
         )
         self.form = QComboBox(self)
         self.form.setObjectName("form")
+        # Each choice shows in full (name, version, number of questions), never clipped.
+        self.form.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)
         self.form.setAccessibleName(_("Questionnaire"))
         for label, path in forms:
             self.form.addItem(label, path)
         self.language = QComboBox(self)
         self.language.setObjectName("language")
-        self.language.setAccessibleName(_("Language of the assessment"))
+        self.language.setAccessibleName(_("Language of the reports"))
         for code in LANGUAGES:
             self.language.addItem(LANGUAGE_NAMES[code], code)
         self.language.setCurrentIndex(max(0, self.language.findData(language)))
         layout = QFormLayout(self)
+        layout.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
         layout.addRow(_("&Questionnaire:"), self.form)
-        layout.addRow(_("&Language:"), self.language)
+        layout.addRow(_("Report &language:"), self.language)
+        hint = QLabel(
+            _(
+                "The language of the PDF and Excel reports. Everyone can fill in the "
+                "questionnaire in the language of their own window."
+            ),
+            self,
+        )
+        hint.setWordWrap(True)
+        layout.addRow(hint)
         if not forms:
             warning = QLabel(_("No questionnaire was found in this installation."), self)
             warning.setProperty("role", "error")
@@ -113,7 +132,11 @@ class _PersonPage(QWizardPage):
         layout = QFormLayout(self)
         layout.addRow(_("Your &name:"), self.name)
         layout.addRow(_("Your &role:"), self.role)
-        self.registerField("contributor*", self.name)
+        self.name.textChanged.connect(self.completeChanged)
+        self.role.currentTextChanged.connect(self.completeChanged)
+
+    def isComplete(self) -> bool:  # noqa: N802 - Qt override
+        return bool(self.name.text().strip() and self.role.currentText().strip())
 
 
 class NewAssessmentDialog(QWizard):
@@ -136,7 +159,7 @@ class NewAssessmentDialog(QWizard):
         self.person = _PersonPage(name, role, self)
         for page in (self.place, self.form_page, self.person):
             self.addPage(page)
-        self.setMinimumWidth(520)
+        self.setMinimumWidth(620)
 
     def request(self) -> NewAssessment:
         return NewAssessment(

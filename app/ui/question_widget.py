@@ -4,6 +4,11 @@ evidence, attachments, and a visible save state.
 The widget never saves. It emits `answer_committed` when the person finished an edit that changed
 the answer; the page saves it and calls back `mark_saved()` or `mark_failed(reason)`. "Saved"
 appears only after the commit returned; a failed save keeps what was typed and shows why.
+
+An edit is finished when focus leaves the field, on Enter, or after a pause of `PAUSE_MS` in
+typing (or in moving through a radio group with the arrow keys): a crash loses at most the last
+second of typing, and arrow keys do not write one revision per press. Until then the question
+says "Not saved yet" and `has_pending()` is true.
 """
 
 from __future__ import annotations
@@ -11,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -19,7 +24,6 @@ from PySide6.QtWidgets import (
     QFrame,
     QHBoxLayout,
     QLabel,
-    QLineEdit,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -28,7 +32,7 @@ from PySide6.QtWidgets import (
 from app.common.i18n import pick
 from app.domain import Answer, AnswerState, AnswerType, EvidenceType, Indicator
 from app.ui.i18n import N_, _
-from app.ui.value_editors import EditorError, ValueEditor, make_editor
+from app.ui.value_editors import EditorError, NoteEdit, ValueEditor, make_editor
 
 if TYPE_CHECKING:
     from app.ui.fill_state import Attachment
@@ -47,8 +51,13 @@ EVIDENCE_LABELS = {
 }
 
 
+# A pause this long in typing commits the field.
+PAUSE_MS = 900
+
+
 class SaveState:
     UNCHANGED = "unchanged"
+    PENDING = "pending"
     SAVING = "saving"
     SAVED = "saved"
     FAILED = "failed"
@@ -58,11 +67,15 @@ class SaveState:
 class QuestionWidget(QFrame):
     """Signals:
     answer_committed(str, object): indicator id and the new `Answer`, after an edit.
+    edited(str): indicator id; an edit is under way and not saved yet.
+    save_state_changed(str): indicator id; `save_state()` changed.
     attachment_requested(str): the person asked to attach a file to this answer.
     history_requested(str): the person asked for this answer's history.
     """
 
     answer_committed = Signal(str, object)
+    edited = Signal(str)
+    save_state_changed = Signal(str)
     attachment_requested = Signal(str)
     history_requested = Signal(str)
 
@@ -78,6 +91,10 @@ class QuestionWidget(QFrame):
         self._reason = ""
         self._attachments: list[Attachment] = []
         self._loading = False
+        self._pause = QTimer(self)
+        self._pause.setSingleShot(True)
+        self._pause.setInterval(PAUSE_MS)
+        self._pause.timeout.connect(self._on_editor_committed)
         self._build()
         self.retranslate(lang)
 
@@ -110,6 +127,7 @@ class QuestionWidget(QFrame):
 
         self.editor: ValueEditor = make_editor(ind, self.lang, self)
         self.editor.committed.connect(self._on_editor_committed)
+        self.editor.edited.connect(self._on_edited)
 
         self.state_boxes: dict[AnswerState, QCheckBox] = {}
         states = QHBoxLayout()
@@ -122,12 +140,13 @@ class QuestionWidget(QFrame):
             box.toggled.connect(lambda checked, s=state: self._on_state_toggled(s, checked))
             states.addWidget(box)
             self.state_boxes[state] = box
+        # Not between the answer and the note (Tab, Space would erase the answer): it sits last,
+        # after History, and every clear can be undone.
         self.clear_button = QPushButton(self)
         self.clear_button.setObjectName("clear")
         self.clear_button.clicked.connect(self._on_clear_clicked)
         self.clear_button.setVisible(not computed)
         states.addStretch(1)
-        states.addWidget(self.clear_button)
 
         self.message = QLabel(self)
         self.message.setObjectName("message")
@@ -136,9 +155,10 @@ class QuestionWidget(QFrame):
         self.message.hide()
 
         self.note_label = QLabel(self)
-        self.note = QLineEdit(self)
+        self.note = NoteEdit(self)
         self.note.setObjectName("note")
-        self.note.editingFinished.connect(self._on_editor_committed)
+        self.note.editing_finished.connect(self._on_editor_committed)
+        self.note.textChanged.connect(self._on_note_text_changed)
         self.note_label.setBuddy(self.note)
         self.evidence_label = QLabel(self)
         self.evidence = QComboBox(self)
@@ -169,6 +189,8 @@ class QuestionWidget(QFrame):
         details.addStretch(1)
         details.addWidget(self.attach_button)
         details.addWidget(self.history_button)
+        details.addWidget(self.clear_button)
+        QWidget.setTabOrder(self.history_button, self.clear_button)  # last, as on the screen
 
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -238,12 +260,12 @@ class QuestionWidget(QFrame):
             self.editor.set_value(answer.value if answer.state is AnswerState.ANSWERED else None)
             for state, box in self.state_boxes.items():
                 box.setChecked(answer.state is state)
-            self.note.setText(answer.note)
-            self.note.setCursorPosition(0)  # a long note shows its beginning
+            self.note.setPlainText(answer.note)
             index = self.evidence.findData(answer.evidence) if answer.evidence else 0
             self.evidence.setCurrentIndex(max(0, index))
         finally:
             self._loading = False
+        self._pause.stop()
         self._update_editor_enabled()
         self._saved = answer
         self._attachments = list(attachments)
@@ -281,7 +303,8 @@ class QuestionWidget(QFrame):
         if attachments is not None:
             self._attachments = list(attachments)
             self._show_attachments()
-        self._set_save_state(SaveState.SAVED)
+        # Typing that went on during the save is not saved yet.
+        self._set_save_state(SaveState.PENDING if self.has_pending() else SaveState.SAVED)
 
     def mark_failed(self, reason: str) -> None:
         """The save did not happen: keep what was typed, say why."""
@@ -290,7 +313,7 @@ class QuestionWidget(QFrame):
 
     def current_answer(self) -> Answer:
         """The answer as shown; raises EditorError for text that is not a valid value."""
-        note = self.note.text().strip()
+        note = self.note.toPlainText().strip()
         evidence = self.evidence.currentData()
         evidence = evidence if isinstance(evidence, str) else None
         for state, box in self.state_boxes.items():
@@ -329,9 +352,31 @@ class QuestionWidget(QFrame):
         """Commit what is shown (used before leaving the page)."""
         self._on_editor_committed()
 
+    def has_pending(self) -> bool:
+        """An edit waits for its pause to end before it is committed."""
+        return self._pause.isActive()
+
+    def flush(self) -> None:
+        """Commit an edit that waits for its pause (before the page goes away)."""
+        if self._pause.isActive():
+            self._on_editor_committed()
+
     # -- slots -------------------------------------------------------------------------------
 
+    def _on_edited(self) -> None:
+        if self._loading:
+            return
+        self._pause.start()
+        if self._save_state != SaveState.SAVING:
+            self._set_save_state(SaveState.PENDING)
+        self.edited.emit(self.indicator.id)
+
+    def _on_note_text_changed(self) -> None:
+        if not self._loading and self.note.toPlainText().strip() != self._saved.note:
+            self._on_edited()
+
     def _on_editor_committed(self) -> None:
+        self._pause.stop()
         if self._loading:
             return
         try:
@@ -341,8 +386,8 @@ class QuestionWidget(QFrame):
             self._set_save_state(SaveState.INVALID)
             return
         if answer == self._saved:
-            if self._save_state == SaveState.INVALID:
-                self._set_save_state(SaveState.UNCHANGED)
+            if self._save_state in (SaveState.INVALID, SaveState.PENDING, SaveState.FAILED):
+                self._set_save_state(SaveState.UNCHANGED)  # corrected back: nothing to save
             return
         self.answer_committed.emit(self.indicator.id, answer)
 
@@ -385,11 +430,14 @@ class QuestionWidget(QFrame):
             self.editor.setEnabled(True)
 
     def _set_save_state(self, state: str) -> None:
+        changed = state != self._save_state
         self._save_state = state
         self.setProperty("saveState", state)
         self.style().unpolish(self)
         self.style().polish(self)
         self._show_save_state()
+        if changed:
+            self.save_state_changed.emit(self.indicator.id)
 
     def _show_save_state(self) -> None:
         state = self._save_state
@@ -399,6 +447,8 @@ class QuestionWidget(QFrame):
             self.save_label.setText(_("Saved"))
         elif state in (SaveState.FAILED, SaveState.INVALID):
             self.save_label.setText(_("Not saved"))
+        elif state == SaveState.PENDING:
+            self.save_label.setText(_("Not saved yet"))
         else:
             self.save_label.setText("")
         self.save_label.setProperty("saveState", state)

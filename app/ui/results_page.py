@@ -87,6 +87,15 @@ class ResultsPage(QWidget):
             for domain in q.domains
         ]
         self.radar.set_axes(axes)
+        self.radar.setAccessibleDescription(
+            "; ".join(
+                _("{domain}: score {score} of 5").format(
+                    domain=pick(domain.name, lang),
+                    score=_score_text(score.domains[domain.id].score),
+                )
+                for domain in q.domains
+            )
+        )
         overall = format_number(score.overall_score, 1) if score.overall_score is not None else "–"
         parts = [_("Overall score: {score} of 5").format(score=overall)]
         if score.insufficient_domains:
@@ -160,7 +169,11 @@ class ResultsPage(QWidget):
             f"<p><b>{level}</b> · {' · '.join(facts)}</p>",
         ]
         if result.capped_by:
-            capped = ", ".join(escape(i) for i in result.capped_by)
+            # By its question, not only its code: the code means nothing to most readers.
+            capped = ", ".join(
+                f"<b>{escape(i)}</b> {escape(pick(q.indicator(i).label, lang))}"
+                for i in result.capped_by
+            )
             label = _("Capped by:")
             lines.append(f"<p>{escape(label)} {capped}{self._gate_messages(result)}</p>")
         if result.next_level and result.level is not None:
@@ -168,7 +181,11 @@ class ResultsPage(QWidget):
             lines.append(f"<p><b>{escape(title)}</b></p><ul>")
             for step in result.next_level:
                 label = pick(q.indicator(step.indicator_id).label, lang)
-                why = _("gate") if step.reason == "gate" else _("gain")
+                why = (
+                    _("holds the level down until it rises")
+                    if step.reason == "gate"
+                    else _("raises the score the most")
+                )
                 action = pick(step.action, lang)
                 move = _("level {current} → {target}").format(
                     current=step.current_level, target=step.target_level
@@ -197,3 +214,7 @@ class ResultsPage(QWidget):
                 if text:
                     messages.append(escape(text))
         return f" — {'; '.join(messages)}" if messages else ""
+
+
+def _score_text(value: float | None) -> str:
+    return format_number(value, 1) if value is not None else "–"

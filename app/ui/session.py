@@ -25,15 +25,17 @@ class AssessmentSession(QObject):
     """Signals:
     opened(object): a `LoadedAssessment` for a newly opened assessment.
     refreshed(object): a `LoadedAssessment` after a change (re-scored).
-    answer_saved(str, object, object): indicator id, saved `Answer`, its attachments; after COMMIT.
-    answer_save_failed(str, object, str): indicator id, the `Answer` that was not saved, reason.
+    answer_saved(str, str, object, object): assessment id, indicator id, saved `Answer`, its
+        attachments; after COMMIT.
+    answer_save_failed(str, str, object, str): assessment id, indicator id, the `Answer` that was
+        not saved, reason.
     closed(): no assessment is open any more.
     """
 
     opened = Signal(object)
     refreshed = Signal(object)
-    answer_saved = Signal(str, object, object)
-    answer_save_failed = Signal(str, object, str)
+    answer_saved = Signal(str, str, object, object)
+    answer_save_failed = Signal(str, str, object, str)
     closed = Signal()
 
     def __init__(self, backend: Backend, runner: TaskRunner, parent: QObject | None = None) -> None:
@@ -91,20 +93,24 @@ class AssessmentSession(QObject):
     # -- changes -----------------------------------------------------------------------------
 
     def save_answer(
-        self, indicator_id: str, answer: Answer, attachments: Sequence[Attachment]
+        self,
+        assessment_id: str,
+        indicator_id: str,
+        answer: Answer,
+        attachments: Sequence[Attachment],
     ) -> None:
-        assessment_id = self.assessment_id
-        if assessment_id is None:
-            return
+        """Save into `assessment_id`, named by the page that was edited: an edit committed while
+        another assessment opens still goes to the one it was typed in."""
         names = list(attachments)
 
         def saved(_result: Any) -> None:
-            self.answer_saved.emit(indicator_id, answer, names)
-            self.refresh()
+            self.answer_saved.emit(assessment_id, indicator_id, answer, names)
+            if assessment_id == self.assessment_id:
+                self.refresh()
 
         def failed(exc: BaseException) -> None:
             reason = str(exc) if isinstance(exc, UserError) else _bug_reason(exc)
-            self.answer_save_failed.emit(indicator_id, answer, reason)
+            self.answer_save_failed.emit(assessment_id, indicator_id, answer, reason)
 
         self.runner.db(
             self.backend.save_answer, assessment_id, indicator_id, answer, names

@@ -59,6 +59,13 @@ class SettingsStore:
             state if isinstance(state, QByteArray) else None,
         )
 
+    def last_section(self, assessment_id: str) -> str:
+        """The fill view's section shown last in this assessment ("" when never opened)."""
+        return str(self._qs.value(f"sections/{assessment_id}", "") or "")
+
+    def set_last_section(self, assessment_id: str, section_id: str) -> None:
+        self._qs.setValue(f"sections/{assessment_id}", section_id)
+
     def save_geometry(self, geometry: QByteArray, state: QByteArray) -> None:
         self._qs.setValue("window/geometry", geometry)
         self._qs.setValue("window/state", state)

@@ -1,7 +1,8 @@
 """One editor per answer type. Each shows a value and says when the person finished an edit.
 
 Editors are dumb: they render a value and emit `committed` on a field commit (editingFinished,
-a toggle, a choice). They never save anything themselves. `value()` returns the typed value in the
+a toggle, a choice) and `edited` while the person types or moves through a radio group with the
+arrow keys (the question commits after a pause). They never save anything themselves. `value()` returns the typed value in the
 product's one encoding (see app.domain.answers), None for empty, or raises `EditorError` with a
 message for text that is not a valid value (the typed text stays in the field).
 """
@@ -13,6 +14,7 @@ from collections.abc import Sequence
 from PySide6.QtCore import QDate, QRegularExpression, Qt, Signal
 from PySide6.QtGui import QFocusEvent, QKeyEvent, QRegularExpressionValidator
 from PySide6.QtWidgets import (
+    QApplication,
     QButtonGroup,
     QCheckBox,
     QComboBox,
@@ -39,10 +41,47 @@ class EditorError(ValueError):
     """Typed text that is not a valid value; the message says what to type."""
 
 
+def plain_label(text: str) -> str:
+    """Text from a questionnaire or a person, for a widget that reads `&` as a mnemonic ("H&E"
+    must not show as "HE" with an underlined E)."""
+    return text.replace("&", "&&")
+
+
+class NoteEdit(QPlainTextEdit):
+    """A question's note: a few lines; Tab moves on; leaving it (or Ctrl+Enter) commits."""
+
+    editing_finished = Signal()
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setTabChangesFocus(True)
+        lines = self.fontMetrics().lineSpacing()
+        self.setFixedHeight(lines * 3 + 12)
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def setText(self, text: str) -> None:  # noqa: N802 - the name QLineEdit gives it
+        self.setPlainText(text)
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        super().focusOutEvent(event)
+        self.editing_finished.emit()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        enter = event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+        if enter and event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.editing_finished.emit()
+            return
+        super().keyPressEvent(event)
+
+
 class ValueEditor(QWidget):
-    """Base class. Signals: committed() when the person finished an edit."""
+    """Base class. Signals: committed() when the person finished an edit; edited() while an
+    edit goes on (typing, arrow keys in a radio group)."""
 
     committed = Signal()
+    edited = Signal()
 
     def __init__(self, indicator: Indicator, lang: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -66,6 +105,25 @@ class ValueEditor(QWidget):
         self.focus_target().setAccessibleName(label)
 
 
+class _RadioButton(QRadioButton):
+    """Tells its editor when a toggle comes from the arrow keys, and when focus leaves it."""
+
+    def __init__(self, text: str, editor: ChoiceEditor) -> None:
+        super().__init__(text, editor)
+        self._editor = editor
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        self._editor.by_keys = True
+        try:
+            super().keyPressEvent(event)
+        finally:
+            self._editor.by_keys = False
+
+    def focusOutEvent(self, event: QFocusEvent) -> None:  # noqa: N802 - Qt override
+        super().focusOutEvent(event)
+        self._editor.focus_left()
+
+
 class ChoiceEditor(ValueEditor):
     """yes/partial/no and single choice: radio buttons (or a combo box for long lists)."""
 
@@ -75,11 +133,12 @@ class ChoiceEditor(ValueEditor):
         self._group: QButtonGroup | None = None
         self._buttons: list[QRadioButton] = []
         self._label = ""
+        self.by_keys = False  # the toggle under way comes from an arrow key
         if len(indicator.options) > MAX_RADIOS:
             combo = QComboBox(self)
             combo.addItem("", None)
             for option in indicator.options:
-                combo.addItem(pick(option.label, lang) or option.code, option.code)
+                combo.addItem(pick(option.label, lang) or option.code, option.code)  # no mnemonics
             combo.activated.connect(self._on_combo_activated)
             layout: QHBoxLayout | QVBoxLayout = QHBoxLayout(self)
             layout.addWidget(combo)
@@ -91,7 +150,7 @@ class ChoiceEditor(ValueEditor):
             horizontal = indicator.type is AnswerType.YES_PARTIAL_NO
             layout = QHBoxLayout(self) if horizontal else QVBoxLayout(self)
             for option in indicator.options:
-                button = QRadioButton(pick(option.label, lang) or option.code, self)
+                button = _RadioButton(plain_label(pick(option.label, lang) or option.code), self)
                 button.setProperty("code", option.code)
                 group.addButton(button)
                 layout.addWidget(button)
@@ -150,12 +209,21 @@ class ChoiceEditor(ValueEditor):
             if self._combo is not None:
                 self._combo.setItemText(index + 1, text)
             else:
-                self._buttons[index].setText(text)
+                self._buttons[index].setText(plain_label(text))
         if self._label:
             self.set_accessible_label(self._label)
 
     def _on_group_button_toggled(self, _button: QRadioButton, checked: bool) -> None:
-        if checked:
+        if not checked:
+            return
+        if self.by_keys:
+            self.edited.emit()  # committed after a pause, or when focus leaves the group
+        else:
+            self.committed.emit()
+
+    def focus_left(self) -> None:
+        focused = QApplication.focusWidget()
+        if focused not in self._buttons:
             self.committed.emit()
 
     def _on_combo_activated(self, _index: int) -> None:
@@ -174,7 +242,7 @@ class MultiChoiceEditor(ValueEditor):
         columns = 2 if len(indicator.options) > 6 and longest <= 32 else 1
         rows = (len(indicator.options) + columns - 1) // columns
         for index, option in enumerate(indicator.options):
-            box = QCheckBox(pick(option.label, lang) or option.code, self)
+            box = QCheckBox(plain_label(pick(option.label, lang) or option.code), self)
             box.setProperty("code", option.code)
             box.setProperty("exclusive", option.exclusive)
             box.toggled.connect(lambda checked, b=box: self._on_box_toggled(b, checked))
@@ -208,7 +276,7 @@ class MultiChoiceEditor(ValueEditor):
     def retranslate(self, lang: str) -> None:
         super().retranslate(lang)
         for box, option in zip(self._boxes, self.indicator.options, strict=True):
-            box.setText(pick(option.label, lang) or option.code)
+            box.setText(plain_label(pick(option.label, lang) or option.code))
         if self._label:
             self.set_accessible_label(self._label)
 
@@ -236,6 +304,7 @@ class NumberEditor(ValueEditor):
         pattern = QRegularExpression(r"^[\s0-9.,+\-eE\x{00a0}\x{202f}]*$")
         self.edit.setValidator(QRegularExpressionValidator(pattern, self.edit))
         self.edit.editingFinished.connect(self.committed.emit)
+        self.edit.textEdited.connect(lambda _text: self.edited.emit())
         self.unit = QLabel(self)
         layout = QHBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -360,10 +429,12 @@ class TextEditor(ValueEditor):
             self.area.setMinimumHeight(70)
             self.area.setMaximumHeight(120)
             self.area.editing_finished.connect(self.committed.emit)
+            self.area.textChanged.connect(self._on_area_text_changed)
             layout.addWidget(self.area)
         else:
             self.line = QLineEdit(self)
             self.line.editingFinished.connect(self.committed.emit)
+            self.line.textEdited.connect(lambda _text: self.edited.emit())
             layout.addWidget(self.line)
 
     def value(self) -> AnswerValue:
@@ -379,6 +450,10 @@ class TextEditor(ValueEditor):
 
     def focus_target(self) -> QWidget:
         return self.area if self.area is not None else self._line()
+
+    def _on_area_text_changed(self) -> None:
+        if self.area is not None and self.area.hasFocus():  # typed, not loaded
+            self.edited.emit()
 
     def _line(self) -> QLineEdit:
         assert self.line is not None

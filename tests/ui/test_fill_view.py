@@ -78,17 +78,17 @@ def test_keyboard_only_answering(qtbot: Any, window: Any) -> None:
     assert fill.question("PATH-01").save_state() == "saved"
     assert QApplication.focusWidget() is fill.question("PATH-01").state_boxes[AnswerState.DONT_KNOW]
 
-    # Alt+Down / Alt+Up go from question to question, skipping nothing visible.
+    # Alt+PgDown / Alt+PgUp go from question to question, skipping nothing visible.
     focus = QApplication.focusWidget()
-    qtbot.keyClick(focus, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(focus, Qt.Key.Key_PageDown, Qt.KeyboardModifier.AltModifier)
     assert _focused_question(window) == "PATH-02"
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_PageDown, Qt.KeyboardModifier.AltModifier)
     assert _focused_question(window) == "PATH-03"
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_PageDown, Qt.KeyboardModifier.AltModifier)
     assert _focused_question(window) == "PATH-04"
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Up, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_PageUp, Qt.KeyboardModifier.AltModifier)
     assert _focused_question(window) == "PATH-03"
-    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_PageDown, Qt.KeyboardModifier.AltModifier)
 
     # Radio buttons: arrow keys choose; Ctrl+D marks don't know and back.
     radio = QApplication.focusWidget()
@@ -96,9 +96,18 @@ def test_keyboard_only_answering(qtbot: Any, window: Any) -> None:
     wait_idle(qtbot, window)
     question = fill.question("PATH-04")
     assert question.saved_answer().value == "yes"
+    revisions = _revision_count(window, "PATH-04")
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Right)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Left)
     wait_idle(qtbot, window)
-    assert question.saved_answer().value == "partial"
+    # Arrow keys move through the choices without writing a revision per key press...
+    assert question.saved_answer().value == "yes"
+    assert question.save_state() == "pending"
+    # ... the choice is saved after a pause.
+    qtbot.waitUntil(lambda: question.saved_answer().value == "partial", timeout=5000)
+    wait_idle(qtbot, window)
+    assert _revision_count(window, "PATH-04") == revisions + 1
     qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_D, Qt.KeyboardModifier.ControlModifier)
     wait_idle(qtbot, window)
     assert question.saved_answer().state is AnswerState.DONT_KNOW
@@ -114,6 +123,21 @@ def test_keyboard_only_answering(qtbot: Any, window: Any) -> None:
         QApplication.focusWidget(), Qt.Key.Key_PageUp, Qt.KeyboardModifier.ControlModifier
     )
     assert fill.current_section() == "PATH-A"
+
+
+def _revision_count(window: Any, indicator_id: str) -> int:
+    return len(window.backend.history(window.session.assessment_id, indicator_id))
+
+
+def test_question_keys_leave_drop_down_keys_alone(qtbot: Any, window: Any) -> None:
+    """Alt+Down opens a drop-down list (Windows users' key), it does not move to a question."""
+    fill = window.fill
+    combo = fill.question("PATH-01").evidence
+    combo.setFocus()
+    qtbot.waitUntil(combo.hasFocus)
+    qtbot.keyClick(combo, Qt.Key.Key_Down, Qt.KeyboardModifier.AltModifier)
+    assert _focused_question(window) == "PATH-01"
+    combo.hidePopup()
 
 
 def test_focus_is_always_visible(qtbot: Any, window: Any) -> None:

@@ -121,3 +121,58 @@ def test_history_shows_who_when_from_to_why(
     assert {rows[2][1], rows[3][1]} == {"Ana", "Ben"}
     assert all(r[0] for r in rows)
     dialog.close()
+
+
+def test_merge_by_keyboard_and_no_reused_rationale(
+    qtbot: Any, open_window: Any, disputed: str
+) -> None:
+    """Tab goes State, the value, Rationale, Set; Enter in Rationale sets the city answer; the
+    next disagreement starts with an empty rationale; dates read year-month-day."""
+    import re
+
+    from PySide6.QtWidgets import QApplication
+
+    window = open_window()
+    window.open_assessment(disputed)
+    wait_idle(qtbot, window)
+    merge = window.merge
+    window.show_page(2)
+    merge.select("QA-01")
+    table = merge.table
+    for row in range(table.rowCount()):
+        assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d", table.item(row, 4).text())
+    editor = merge._editor
+    assert isinstance(editor, ChoiceEditor)
+    merge.state.setFocus()
+    qtbot.waitUntil(merge.state.hasFocus)
+    qtbot.keyClick(merge.state, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() in editor.buttons()  # the value comes after the state
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Space)
+    qtbot.keyClick(QApplication.focusWidget(), Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is merge.rationale  # then the rationale
+    qtbot.keyClicks(merge.rationale, "EQA certificate seen")
+    qtbot.keyClick(merge.rationale, Qt.Key.Key_Tab)
+    assert QApplication.focusWidget() is merge.set_button
+    merge.rationale.setFocus()
+    qtbot.keyClick(merge.rationale, Qt.Key.Key_Return)  # Enter sets the city answer
+    wait_idle(qtbot, window)
+    city = window.session.current.snapshot.answers["QA-01"]
+    assert (city.derived, city.rationale) == (False, "EQA certificate seen")
+    assert merge.disputed() == ["PATH-04"]
+    assert merge.rationale.text() == ""  # not carried over to the next disagreement
+
+
+def test_results_name_the_capping_question_and_explain_the_path(
+    qtbot: Any, open_window: Any, disputed: str
+) -> None:
+    window = open_window()
+    window.open_assessment(disputed)
+    wait_idle(qtbot, window)
+    questionnaire = window.session.current.snapshot.questionnaire
+    text = window.results.domain_text("PATH")
+    label = questionnaire.indicator("PATH-04").label["en"]
+    assert f"Capped by: PATH-04 {label}" in text  # the question, not only its code
+    assert "(gate)" not in text and "(gain)" not in text  # plain words instead of jargon
+    description = window.results.radar.accessibleDescription()
+    for domain in questionnaire.domains:
+        assert domain.name["en"] in description

@@ -79,9 +79,25 @@ def test_nav_model_update_with_same_shape_keeps_indexes(qtbot: Any) -> None:
 def _rows() -> list[AssessmentRow]:
     return [
         AssessmentRow(
-            "a1", "Tbilisi", "Georgia", "2026", "draft", 0.25, (("PATH", 2), ("QA", None))
+            "a1",
+            "Tbilisi",
+            "Georgia",
+            "2026",
+            "draft",
+            0.25,
+            (("PATH", 2), ("QA", None)),
+            questionnaire="precision-oncology-readiness-core 1.0",
         ),
-        AssessmentRow("b2", "Phnom Penh", "Cambodia", "2025", "final", 1.0, (("PATH", 4),)),
+        AssessmentRow(
+            "b2",
+            "Phnom Penh",
+            "Cambodia",
+            "2025",
+            "final",
+            1.0,
+            (("PATH", 4),),
+            questionnaire="other-form 2",
+        ),
     ]
 
 
@@ -104,7 +120,9 @@ def test_assessment_model_columns(qtbot: Any) -> None:
         "PATH 2 QA –",
         "Draft",
         "On this computer only",
+        "core 1.0",
     ]
+    assert model.index(1, 7).data() == "other-form 2"  # not a shipped one: as it is
     assert model.index(1, 5).data() == "Final"
     assert model.index(1, 0).data(IdRole) == "b2"
     assert model.index(0, 3).data(SortRole) == 0.25

@@ -206,7 +206,8 @@ def test_new_user_walkthrough(
     again.home.select(header.id)
     qtbot.keyClick(again.home.table, Qt.Key.Key_Return)
     wait_idle(qtbot, again)
-    assert again.fill.current_section() == "PATH-A"
+    assert again.fill.current_section() == "PATH-B"  # where it was left
+    again.fill.show_section("PATH-A")
     assert _question(again, "PATH-01").editor.edit.text() == "12"  # type: ignore[attr-defined]
     assert _radio(again, "PATH-04", "yes").isChecked()
     reopened = _question(again, "PATH-04")
