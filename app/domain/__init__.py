@@ -35,6 +35,7 @@ from app.domain.questionnaire import (
     Questionnaire,
     Section,
 )
+from app.domain.status import AssessmentLocked, ReasonRequired, needs_reason
 
 __all__ = [
     "UNANSWERED",
@@ -42,6 +43,7 @@ __all__ = [
     "AnswerState",
     "AnswerType",
     "AnswerValue",
+    "AssessmentLocked",
     "AssessmentHeader",
     "AssessmentSnapshot",
     "AssessmentStatus",
@@ -62,7 +64,9 @@ __all__ = [
     "NextStep",
     "Option",
     "Questionnaire",
+    "ReasonRequired",
     "Revision",
     "ScoreResult",
     "Section",
+    "needs_reason",
 ]

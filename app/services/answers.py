@@ -19,6 +19,7 @@ from app.common.errors import NotFoundError, ValidationError
 from app.domain import (
     Answer,
     AnswerState,
+    AssessmentLocked,
     AssessmentStatus,
     CityAnswer,
     Contributor,
@@ -46,10 +47,7 @@ def validate(questionnaire: Questionnaire, indicator_id: str, answer: Answer) ->
 
 def _editable(record: Any) -> None:
     if record.status == AssessmentStatus.FINAL:
-        raise ValidationError(
-            f"assessment {record.id[:8]} is final; reopen it first "
-            f"(readiness assess status {record.id[:8]} draft --reason TEXT)"
-        )
+        raise AssessmentLocked(record.id)
 
 
 def write_revision(

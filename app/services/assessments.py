@@ -20,7 +20,9 @@ from app.domain import (
     AssessmentStatus,
     Contributor,
     Questionnaire,
+    ReasonRequired,
     ScoreResult,
+    needs_reason,
 )
 
 # The list lives in assessment_list; callers keep importing it from here.
@@ -33,13 +35,6 @@ from app.services.workspace import (
     remember_questionnaire,
     resolve_contributor,
 )
-
-_FORWARD = {
-    (AssessmentStatus.DRAFT, AssessmentStatus.IN_REVIEW),
-    (AssessmentStatus.IN_REVIEW, AssessmentStatus.FINAL),
-    (AssessmentStatus.DRAFT, AssessmentStatus.FINAL),
-}
-
 
 # ---------------------------------------------------------------------------------------------
 # Creating
@@ -285,7 +280,10 @@ def progress_of(result: ScoreResult) -> float:
 
 
 def set_status(ws: Workspace, assessment_id: str, status: str, reason: str | None = None) -> str:
-    """draft -> in_review -> final; going back (reopening) needs a reason. Returns the status."""
+    """draft -> in_review -> final; going back needs a reason (`needs_reason`). Returns the status.
+
+    Raises ReasonRequired (a ValidationError) for a move back without one.
+    """
     from app.storage import assessments_repo
     from app.storage.outbox import add_outbox
     from app.storage.records import EventRecord
@@ -300,11 +298,8 @@ def set_status(ws: Workspace, assessment_id: str, status: str, reason: str | Non
         current = record.status
         if current == status:
             return status
-        if (current, status) not in _FORWARD and not reason:
-            raise ValidationError(
-                f"assessment {assessment_id[:8]} is {current}; moving it back to {status} "
-                "needs a reason (--reason TEXT)"
-            )
+        if needs_reason(current, status) and not reason:
+            raise ReasonRequired(assessment_id, current, status)
         author = resolve_contributor(ws, conn, None)
         now = ws.now()
         event = EventRecord(
