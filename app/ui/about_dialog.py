@@ -54,8 +54,8 @@ def installed_questionnaires(backend: Backend, lang: str) -> list[InstalledQuest
     """The shipped questionnaires, then those only stored in the database (received from a hub
     or a bundle), by id and version. Runs on the database thread."""
     from app.common.i18n import pick
+    from app.domain.version_order import version_key
     from app.forms import shipped_forms
-    from app.forms.registry import version_key
     from app.services import questionnaire_cache
     from app.services.cache_folder import cache_dir
 

@@ -231,7 +231,10 @@ class Backend:
                 continue
             core = "core" in q.id or "core" in path.stem
             found.append((q, core, path))
-        found.sort(key=lambda item: (item[1], item[0].id, item[0].version))
+        from app.domain.version_order import version_key
+
+        found.sort(key=lambda item: version_key(item[0].version), reverse=True)
+        found.sort(key=lambda item: (item[1], item[0].id))  # stable: newest first within an id
         return [(_form_label(q, core), str(path)) for q, core, path in found]
 
     # -- answers -----------------------------------------------------------------------------
