@@ -24,10 +24,6 @@ from app.domain import (
     ScoreResult,
     needs_reason,
 )
-
-# The list lives in assessment_list; callers keep importing it from here.
-from app.services.assessment_list import AssessmentSummary as AssessmentSummary
-from app.services.assessment_list import list_assessments as list_assessments
 from app.services.workspace import (
     Workspace,
     cached_questionnaire,
