@@ -102,7 +102,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             print(problem, file=sys.stderr)
         return err.exit_code
     except UserError as err:
-        print(f"readiness: {err}", file=sys.stderr)
+        from app.cli.hints import with_hint
+
+        print(f"readiness: {with_hint(err)}", file=sys.stderr)
         return err.exit_code
     except KeyboardInterrupt:
         print("readiness: interrupted", file=sys.stderr)

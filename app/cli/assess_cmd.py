@@ -206,7 +206,7 @@ def summary_json(summary: Any) -> dict[str, Any]:
 
 def run_list(args: argparse.Namespace) -> int:
     from app.cli.output import print_json
-    from app.services.assessments import list_assessments
+    from app.services.assessment_list import list_assessments
 
     with open_workspace(args) as ws:
         summaries = list_assessments(ws)

@@ -37,6 +37,7 @@ from app.domain.questionnaire import (
     Questionnaire,
     Section,
 )
+from app.domain.status import AssessmentLocked, ReasonRequired, needs_reason
 
 __all__ = [
     "UNANSWERED",
@@ -44,6 +45,7 @@ __all__ = [
     "AnswerState",
     "AnswerType",
     "AnswerValue",
+    "AssessmentLocked",
     "AssessmentHeader",
     "AssessmentSnapshot",
     "AssessmentStatus",
@@ -66,7 +68,9 @@ __all__ = [
     "NextStep",
     "Option",
     "Questionnaire",
+    "ReasonRequired",
     "Revision",
     "ScoreResult",
     "Section",
+    "needs_reason",
 ]

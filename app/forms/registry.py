@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 import threading
 from pathlib import Path
 
 from app.common.errors import NotFoundError, Problem
 from app.common.paths import forms_dir
+from app.domain.version_order import version_key
 from app.forms.loader import yaml_files
 from app.forms.yamltree import TreeError, read_tree
 
@@ -76,12 +76,6 @@ def find_form(path_or_id: str) -> Path:
             f"questionnaire '{wanted_id}' has no version '{wanted_version}' (shipped: {versions})"
         )
     return max(found, key=lambda item: version_key(item[0]))[1]
-
-
-def version_key(version: str) -> tuple[tuple[int, int, str], ...]:
-    """Orders versions naturally: 1.9 < 1.10 < 2.0."""
-    parts = re.findall(r"[0-9]+|[^0-9]+", version)
-    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part) for part in parts)
 
 
 def form_header(path: Path) -> tuple[str, str] | None:

@@ -32,6 +32,7 @@ from sqlalchemy import Connection, bindparam, select
 from app.common.clock import physical_ms, skew_reason, too_far_ahead
 from app.common.errors import UserError
 from app.domain import Answer, AnswerState, Questionnaire
+from app.domain.version_order import VersionKey, version_key
 from app.hub import tables as ht
 from app.logic.values import check_answer
 from app.sync.wire import CITY_SUBJECT, Record
@@ -73,12 +74,6 @@ class FormCache:
             while len(self._items) > self._size:
                 self._items.popitem(last=False)
         return parsed
-
-
-def version_key(version: str) -> tuple[Any, ...]:
-    return tuple(
-        (0, int(p)) if p.isdigit() else (1, p) for p in version.replace("-", ".").split(".")
-    )
 
 
 class CityContext:
@@ -231,7 +226,7 @@ class CityContext:
             rows = self.conn.execute(
                 select(ht.form.c.sha256, ht.form.c.form_id, ht.form.c.version, ht.form.c.body)
             )
-            newest: dict[str, tuple[tuple[Any, ...], str, bytes]] = {}
+            newest: dict[str, tuple[VersionKey, str, bytes]] = {}
             for sha, fid, version, body in rows:
                 key = version_key(version)
                 if fid not in newest or key > newest[fid][0]:

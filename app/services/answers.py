@@ -19,6 +19,7 @@ from app.common.errors import NotFoundError, ValidationError
 from app.domain import (
     Answer,
     AnswerState,
+    AssessmentLocked,
     AssessmentStatus,
     CityAnswer,
     Contributor,
@@ -47,10 +48,7 @@ def validate(questionnaire: Questionnaire, indicator_id: str, answer: Answer) ->
 
 def _editable(record: Any) -> None:
     if record.status == AssessmentStatus.FINAL:
-        raise ValidationError(
-            f"assessment {record.id[:8]} is final; reopen it first "
-            f"(readiness assess status {record.id[:8]} draft --reason TEXT)"
-        )
+        raise AssessmentLocked(record.id)
 
 
 def write_revision(
@@ -279,3 +277,21 @@ def answer_from_parts(
         value = None
     answer = Answer(value=value, state=answer_state, note=note or "", evidence=evidence or None)
     return validate(questionnaire, indicator_id, answer)
+
+
+def notes_without_answer(
+    ws: Workspace, assessment_id: str, contributor_id: str
+) -> dict[str, Answer]:
+    """A contributor's current answers that hold only a note or an evidence type (no value and
+    no state yet), per indicator: the snapshot leaves them out, the fill view still shows them."""
+    from app.storage import answers_repo
+
+    with ws.read() as conn:
+        heads = answers_repo.heads_for_assessment(conn, assessment_id)
+    return {
+        h.indicator_id: h.answer
+        for h in heads
+        if h.subject == contributor_id
+        and h.answer.state is AnswerState.UNANSWERED
+        and (h.answer.note or h.answer.evidence)
+    }

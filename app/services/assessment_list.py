@@ -138,7 +138,7 @@ def list_assessments(ws: Any) -> list[AssessmentSummary]:
     cache = ScoreCache(cache_dir(ws.paths))
     summaries = []
     with ws.read() as conn:
-        raw = conn.connection.dbapi_connection
+        raw = list_reader.sqlite_connection(conn)
         listed = list_reader.list_assessments(raw)
         waiting = list_reader.pending_by_assessment(raw)
         digests = list_reader.answer_digests(raw)

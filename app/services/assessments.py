@@ -21,12 +21,10 @@ from app.domain import (
     AssessmentStatus,
     Contributor,
     Questionnaire,
+    ReasonRequired,
     ScoreResult,
+    needs_reason,
 )
-
-# The list lives in assessment_list; callers keep importing it from here.
-from app.services.assessment_list import AssessmentSummary as AssessmentSummary
-from app.services.assessment_list import list_assessments as list_assessments
 from app.services.contributors import answering_in
 from app.services.workspace import (
     Workspace,
@@ -34,13 +32,6 @@ from app.services.workspace import (
     clean_name,
     remember_questionnaire,
 )
-
-_FORWARD = {
-    (AssessmentStatus.DRAFT, AssessmentStatus.IN_REVIEW),
-    (AssessmentStatus.IN_REVIEW, AssessmentStatus.FINAL),
-    (AssessmentStatus.DRAFT, AssessmentStatus.FINAL),
-}
-
 
 # ---------------------------------------------------------------------------------------------
 # Creating
@@ -305,7 +296,10 @@ def progress_of(result: ScoreResult) -> float:
 
 
 def set_status(ws: Workspace, assessment_id: str, status: str, reason: str | None = None) -> str:
-    """draft -> in_review -> final; going back (reopening) needs a reason. Returns the status."""
+    """draft -> in_review -> final; going back needs a reason (`needs_reason`). Returns the status.
+
+    Raises ReasonRequired (a ValidationError) for a move back without one.
+    """
     from app.storage import assessments_repo
     from app.storage.outbox import add_outbox
     from app.storage.records import EventRecord
@@ -320,11 +314,8 @@ def set_status(ws: Workspace, assessment_id: str, status: str, reason: str | Non
         current = record.status
         if current == status:
             return status
-        if (current, status) not in _FORWARD and not reason:
-            raise ValidationError(
-                f"assessment {assessment_id[:8]} is {current}; moving it back to {status} "
-                "needs a reason (--reason TEXT)"
-            )
+        if needs_reason(current, status) and not reason:
+            raise ReasonRequired(assessment_id, current, status)
         author = answering_in(ws, conn, assessment_id)
         now = ws.now()
         event = EventRecord(

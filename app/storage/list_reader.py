@@ -2,8 +2,7 @@
 
 The window shows its list before the database stack is imported (docs/architecture.md, "Start-up
 path"), so these few queries are plain SQL on a `sqlite3.Connection`: a read-only one of their own
-at start-up, or the connection under an open unit of work (`Connection.connection.
-dbapi_connection`). They return what `assessments_repo.list_assessments` and
+at start-up, or the connection under an open unit of work (`sqlite_connection(conn)`). They return what `assessments_repo.list_assessments` and
 `outbox.pending_by_assessment` return (tests compare them), and a digest per assessment of its
 questionnaire and answer heads: revisions are immutable, so the digest changes exactly when an
 answer (and so the score) can have changed.
@@ -14,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import sqlite3
 from dataclasses import dataclass
+from typing import Any
 
 PENDING = "pending"  # outbox.PENDING
 # A demo's records are never sent (storage.demo_marks): its assessments, in plain SQL.
@@ -35,6 +35,12 @@ class ListedAssessment:
     questionnaire_version: str
     created_at: str
     previous_assessment_id: str | None
+
+
+def sqlite_connection(conn: Any) -> sqlite3.Connection:
+    """The sqlite3 connection under an open SQLAlchemy unit of work, for the queries below."""
+    raw: sqlite3.Connection = conn.connection.dbapi_connection
+    return raw
 
 
 _ASSESSMENTS = """

@@ -54,8 +54,8 @@ def installed_questionnaires(backend: Backend, lang: str) -> list[InstalledQuest
     """The shipped questionnaires, then those only stored in the database (received from a hub
     or a bundle), by id and version. Runs on the database thread."""
     from app.common.i18n import pick
+    from app.domain.version_order import version_key
     from app.forms import shipped_forms
-    from app.forms.registry import version_key
     from app.services import questionnaire_cache
     from app.services.cache_folder import cache_dir
 
@@ -80,19 +80,10 @@ def installed_questionnaires(backend: Backend, lang: str) -> list[InstalledQuest
             add(path.read_bytes(), str(path), shipped=True)
         except OSError:
             log.warning("shipped questionnaire %s cannot be read", path)
-    from app.storage import catalog
+    from app.services.stored_questionnaires import stored_questionnaire_files
 
-    with backend.ws.read() as conn:
-        stored = [
-            (form_id, version, sha256)
-            for form_id, version, sha256 in catalog.questionnaire_versions(conn)
-            if (form_id, version) not in found
-        ]
-        bodies = {sha256: catalog.questionnaire_body(conn, sha256) for _i, _v, sha256 in stored}
-    for form_id, version, sha256 in stored:
-        body = bodies.get(sha256)
-        if body is not None:
-            add(body, f"{form_id}@{version}", shipped=False)
+    for form_id, version, body in stored_questionnaire_files(backend.ws, skip=set(found)):
+        add(body, f"{form_id}@{version}", shipped=False)
     return sorted(found.values(), key=lambda q: (q.id, version_key(q.version)))
 
 

@@ -141,10 +141,10 @@ class Backend:
     # -- assessments -------------------------------------------------------------------------
 
     def list_assessments(self) -> list[AssessmentRow]:
-        from app.services import assessments
+        from app.services import assessment_list
 
         syncing = self.has_sync()
-        return [_row(item, syncing) for item in assessments.list_assessments(self.ws)]
+        return [_row(item, syncing) for item in assessment_list.list_assessments(self.ws)]
 
     def create_assessment(
         self,
@@ -212,47 +212,18 @@ class Backend:
         """This person's unanswered heads that carry a note or an evidence type."""
         if not me:
             return {}
-        from app.domain import AnswerState
-        from app.storage import answers_repo
+        from app.services.answers import notes_without_answer
 
-        with self.ws.read() as conn:
-            heads = answers_repo.heads_for_assessment(conn, assessment_id)
-        return {
-            h.indicator_id: h.answer
-            for h in heads
-            if h.subject == me
-            and h.answer.state is AnswerState.UNANSWERED
-            and (h.answer.note or h.answer.evidence)
-        }
+        return notes_without_answer(self.ws, assessment_id, me)
 
     def _attachments(self, assessment_id: str, me: str) -> dict[str, list[Attachment]]:
         """The files attached to this person's current answers."""
-        from app.services import answers
+        from app.services.attached_files import attached_files
         from app.ui.fill_state import Attachment
 
-        listed = getattr(answers, "list_attachments", None)
-        if listed is not None:
-            found: dict[str, list[Attachment]] = {}
-            for item in listed(self.ws, assessment_id, me):
-                found.setdefault(item.indicator_id, []).append(Attachment(item.sha256, item.name))
-            return found
-        if not me:
-            return {}
-        # Until the answers service lists attachments, read them in one read unit of work.
-        from app.storage import answers_repo, catalog
-
-        with self.ws.read() as conn:
-            heads = [
-                h
-                for h in answers_repo.heads_for_assessment(conn, assessment_id)
-                if h.subject == me and h.attachments
-            ]
-            known = catalog.get_attachments(conn, {a for h in heads for a in h.attachments})
         return {
-            h.indicator_id: [
-                Attachment(a, known[a].filename if a in known else a[:12]) for a in h.attachments
-            ]
-            for h in heads
+            indicator_id: [Attachment(f.sha256, f.name) for f in files]
+            for indicator_id, files in attached_files(self.ws, assessment_id, me).items()
         }
 
     def set_status(self, assessment_id: str, status: str, reason: str) -> None:
@@ -285,7 +256,10 @@ class Backend:
                 continue
             core = "core" in q.id or "core" in path.stem
             found.append((q, core, path))
-        found.sort(key=lambda item: (item[1], item[0].id, item[0].version))
+        from app.domain.version_order import version_key
+
+        found.sort(key=lambda item: version_key(item[0].version), reverse=True)
+        found.sort(key=lambda item: (item[1], item[0].id))  # stable: newest first within an id
         return [(_form_label(q, core), str(path)) for q, core, path in found]
 
     # -- answers -----------------------------------------------------------------------------

@@ -13,13 +13,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from app.domain import AssessmentStatus
+from app.domain import AssessmentStatus, needs_reason
 from app.ui.assessment_model import STATUS_LABELS
 from app.ui.i18n import _
 
 
 class StatusDialog(QDialog):
-    """Offers the transitions allowed from the current status; reopening needs a reason."""
+    """Offers every other status; a move back needs a reason (`app.domain.needs_reason`)."""
 
     def __init__(self, current: str, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -75,9 +75,12 @@ class StatusDialog(QDialog):
 
     def _on_choice_toggled(self, *_args: object) -> None:
         chosen = self.chosen()
-        needs_reason = chosen == AssessmentStatus.DRAFT
+        # the service's own rule: a move back (final -> in review too) needs a reason
+        reason_needed = chosen is not None and needs_reason(self.current, chosen)
         self.hint.setText(
-            _("Reopening needs a reason; it is kept in the audit trail.") if needs_reason else ""
+            _("Reopening needs a reason; it is kept in the audit trail.") if reason_needed else ""
         )
         ok = self.buttons.button(QDialogButtonBox.StandardButton.Ok)
-        ok.setEnabled(chosen is not None and (not needs_reason or bool(self.reason.text().strip())))
+        ok.setEnabled(
+            chosen is not None and (not reason_needed or bool(self.reason.text().strip()))
+        )

@@ -233,12 +233,12 @@ def test_value_may_follow_options(cli: Any) -> None:
 def test_unexpected_errors_are_one_line_with_the_log(
     cli: Any, data: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import app.services.assessments as assessments
+    import app.services.assessment_list as assessment_list
 
     def broken(*_args: Any, **_kwargs: Any) -> Any:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(assessments, "list_assessments", broken)
+    monkeypatch.setattr(assessment_list, "list_assessments", broken)
     code, out, err = cli("assess", "list")
     assert code == 1 and out == ""
     line = one_clear_line(err)

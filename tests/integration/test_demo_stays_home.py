@@ -16,7 +16,8 @@ from app.common.errors import UserError
 from app.domain import Answer
 from app.services import sync
 from app.services.answers import save_answer
-from app.services.assessments import list_assessments, load_snapshot
+from app.services.assessment_list import list_assessments
+from app.services.assessments import load_snapshot
 from app.services.demo import create_demo
 from app.services.identity_upgrade import demo_names
 from app.storage import sync_repo

@@ -78,7 +78,7 @@ def test_a_list_with_old_scores_is_read_again(
     qtbot: Any, open_window: Any, make_assessment: Any, data_dir: Path
 ) -> None:
     from app.services import answers
-    from app.services.assessments import list_assessments
+    from app.services.assessment_list import list_assessments
     from app.services.workspace import Workspace
     from app.ui.app import shutdown
     from app.ui.backend import Backend

@@ -23,9 +23,9 @@ from app.common.paths import DataPaths
 from app.domain import Answer
 from app.services import answers as answer_service
 from app.services import assessment_list
+from app.services.assessment_list import list_assessments
 from app.services.assessments import (
     create_assessment,
-    list_assessments,
     load_snapshot,
     progress_of,
     set_status,

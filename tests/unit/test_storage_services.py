@@ -11,9 +11,9 @@ import pytest
 from app.common.errors import NotFoundError, ValidationError
 from app.domain import Answer, AnswerState
 from app.services import answers as svc
+from app.services.assessment_list import list_assessments
 from app.services.assessments import (
     create_assessment,
-    list_assessments,
     load_questionnaire_for,
     load_snapshot,
     resolve_assessment_id,
