@@ -27,6 +27,7 @@ from typing import Any
 from app import __version__
 from app.common.paths import DataPaths
 from app.services.cache_folder import cache_dir
+from app.services.sync_settings import HUB_URL as HUB_URL_SETTING
 
 log = logging.getLogger("readiness.assessments.list")
 
@@ -54,6 +55,8 @@ class AssessmentSummary:
     previous_assessment_id: str | None = None
     # False: progress and levels are the last listed ones; the answers have changed since.
     scored: bool = True
+    # Whether its changes travel to a hub: a hub is set up here and it is not the demo.
+    syncs: bool = False
 
 
 @dataclass(frozen=True)
@@ -141,6 +144,7 @@ def list_assessments(ws: Any) -> list[AssessmentSummary]:
         raw = list_reader.sqlite_connection(conn)
         listed = list_reader.list_assessments(raw)
         waiting = list_reader.pending_by_assessment(raw)
+        targets = list_reader.not_synced(raw, HUB_URL_SETTING)
         digests = list_reader.answer_digests(raw)
         for item in listed:
             digest = digests.get(item.id, "")
@@ -150,7 +154,7 @@ def list_assessments(ws: Any) -> list[AssessmentSummary]:
                 levels = tuple((domain, r.level) for domain, r in result.domains.items())
                 known = ListedScore(digest, progress_of(result), levels)
                 cache.put(item.id, known)
-            summaries.append(_summary(item, known, waiting, scored=True))
+            summaries.append(_summary(item, known, waiting, scored=True, targets=targets))
     cache.keep_only(item.id for item in listed)
     cache.save()
     return summaries
@@ -162,30 +166,37 @@ def quick_list(paths: DataPaths) -> list[AssessmentSummary] | None:
     Raises StorageError for a database written by a newer version."""
     from app.storage import database, list_reader
 
-    def read(conn: Any) -> tuple[list[Any], dict[str, int], dict[str, str]]:
+    def read(conn: Any) -> tuple[list[Any], dict[str, int], dict[str, str], Any]:
         return (
             list_reader.list_assessments(conn),
             list_reader.pending_by_assessment(conn),
             list_reader.answer_digests(conn),
+            list_reader.not_synced(conn, HUB_URL_SETTING),
         )
 
     found = database.peek(paths.database, read)
     if found is None:
         return None
-    listed, waiting, digests = found
+    listed, waiting, digests, targets = found
     cache = ScoreCache(cache_dir(paths))
     summaries = []
     for item in listed:
         known = cache.get(item.id)
         exact = known is not None and known.digest == digests.get(item.id, "")
-        summaries.append(_summary(item, known, waiting, scored=exact))
+        summaries.append(_summary(item, known, waiting, scored=exact, targets=targets))
     return summaries
 
 
 def _summary(
-    item: Any, score: ListedScore | None, waiting: Mapping[str, int], scored: bool
+    item: Any,
+    score: ListedScore | None,
+    waiting: Mapping[str, int],
+    scored: bool,
+    targets: tuple[bool, set[str]] = (False, set()),
 ) -> AssessmentSummary:
+    hub_set_up, demos = targets
     return AssessmentSummary(
+        syncs=hub_set_up and item.id not in demos,
         id=item.id,
         city=item.city,
         country=item.country,

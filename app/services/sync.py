@@ -39,14 +39,18 @@ __all__ = [
 
 log = logging.getLogger("readiness.sync")
 
-HUB_URL, CITY_ID, CITY_NAME, CITY_COUNTRY = (
-    "sync.hub_url",
-    "sync.city_id",
-    "sync.city",
-    "sync.country",
+from app.services.sync_settings import (  # noqa: E402 - after the logger, kept with the policy
+    CITY_COUNTRY,
+    CITY_ID,
+    CITY_NAME,
+    DEVICE_KEYS,
+    ENROLLED_AT,
+    HUB_DEVICE,
+    HUB_URL,
+    SIGNING_KEY,
+    TOKEN_STORE,
 )
-HUB_DEVICE, TOKEN_STORE, ENROLLED_AT = "sync.device_id", "sync.token_store", "sync.enrolled_at"
-SIGNING_KEY, DEVICE_KEYS = "sync.signing_key", "sync.device_keys"
+
 DEFAULT_POLICY = RetryPolicy(attempts=4, base=0.25, cap=4.0)
 
 

@@ -82,6 +82,23 @@ def pending_by_assessment(conn: sqlite3.Connection) -> dict[str, int]:
     return {str(row[0]): int(row[1]) for row in conn.execute(_PENDING, (PENDING, *demo))}
 
 
+_SYNC_SETTINGS = "SELECT key, value FROM setting WHERE key = ? OR key = ? OR key LIKE ?"
+
+
+def not_synced(conn: sqlite3.Connection, hub_url_key: str) -> tuple[bool, set[str]]:
+    """(whether a hub is set up on this laptop, the ids of demo assessments, which never sync)."""
+    hub = False
+    demos: set[str] = set()
+    for key, value in conn.execute(_SYNC_SETTINGS, (hub_url_key, _DEMO_OWN, _DEMO_MARK + "%")):
+        if key == hub_url_key:
+            hub = bool(value)
+        elif key == _DEMO_OWN:
+            demos.add(str(value))
+        else:
+            demos.add(str(key)[len(_DEMO_MARK) :])
+    return hub, demos
+
+
 def answer_digests(conn: sqlite3.Connection) -> dict[str, str]:
     """Per assessment, a digest of its pinned questionnaire and its answer heads' revision ids."""
     digests: dict[str, str] = {}

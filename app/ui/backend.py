@@ -399,7 +399,7 @@ def _row(item: Any, syncing: bool) -> AssessmentRow:
         status=item.status,
         progress=float(item.progress),
         levels=tuple(item.levels.items()),
-        sync_state=("pending" if pending else "synced") if syncing else "local",
+        sync_state=(("pending" if pending else "synced") if syncing and item.syncs else "local"),
         questionnaire=f"{item.questionnaire_id} {item.questionnaire_version}",
         language=item.language,
     )
