@@ -53,7 +53,11 @@ def test_demo_report_typography(demo: Any, tmp_path: Path, lang: str) -> None:
     found = pages(write_pdf(data, tmp_path / f"demo-{lang}.pdf"))
     lines = [line for page in found for line in page]
     # No high punctuation or percent sign starts a line (the space before it does not break).
-    starts = [line for line in lines if re.match(r"[?:;!%»]", line)]
+    starts = [line for line in lines if re.match(r"[?:;!»]", line)]
+    # a percent sign never leaves its number ("%VM", a registry index, may start a line)
+    starts += [
+        b for a, b in zip(lines, lines[1:], strict=False) if b[:1] == "%" and a[-1:].isdigit()
+    ]
     assert not starts, starts[:5]
     # Header words are never split across lines.
     for key in ("col_completeness", "col_provisional", "col_capped_by", "col_level", "col_score"):
