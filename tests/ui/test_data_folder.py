@@ -66,20 +66,51 @@ def test_start_on_an_unwritable_folder_says_which_and_why(
     assert reason.strip()  # the system's reason, whatever its words
 
 
-@pytest.mark.skipif(
-    sys.platform == "win32" or os.geteuid() == 0, reason="permissions do not bind root"
-)
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX permissions")
 def test_a_read_only_folder_is_reported(tmp_path: Path, dialogs: Dialogs) -> None:
-    root = tmp_path / "read-only"
-    root.mkdir()
-    root.chmod(0o555)
+    # A folder with mode 0555 binds everyone but root; as root (CI) the check runs in a child
+    # process with the rights of the unprivileged user "nobody", as a real user would have.
+    if os.geteuid() != 0:
+        root = tmp_path / "read-only"
+        root.mkdir()
+        root.chmod(0o555)
+        try:
+            found = data_folder.problem(DataPaths.resolve(root))
+        finally:
+            root.chmod(0o755)
+        assert found is not None
+        assert found.folder in (root, root / "backups")
+        assert found.reason
+        return
+    import json
+    import shutil
+    import subprocess
+    import tempfile
+
+    base = Path(tempfile.mkdtemp(prefix="readiness-read-only-"))
     try:
-        found = data_folder.problem(DataPaths.resolve(root))
+        base.chmod(0o755)  # "nobody" may look inside, not write
+        root = base / "read-only"
+        root.mkdir(mode=0o555)
+        code = (
+            "import json, sys; from pathlib import Path;"
+            "from app.common.paths import DataPaths; from app.ui import data_folder;"
+            "p = data_folder.problem(DataPaths.resolve(Path(sys.argv[1])));"
+            "print(json.dumps(None if p is None else [str(p.folder), p.reason]))"
+        )
+        done = subprocess.run(
+            [shutil.which("setpriv") or "setpriv", "--reuid=65534", "--regid=65534",
+             "--clear-groups", sys.executable, "-c", code, str(root)],
+            capture_output=True, text=True, timeout=120, cwd=Path(__file__).resolve().parents[2],
+            env={**os.environ, "HOME": str(base), "QT_QPA_PLATFORM": "offscreen"},
+        )  # fmt: skip
+        assert done.returncode == 0, done.stderr
+        found = json.loads(done.stdout.strip().splitlines()[-1])
+        assert found is not None
+        assert found[0] in (str(root), str(root / "backups"))
+        assert found[1]
     finally:
-        root.chmod(0o755)
-    assert found is not None
-    assert found.folder in (root, root / "backups")
-    assert found.reason
+        shutil.rmtree(base, ignore_errors=True)
 
 
 def test_choosing_another_folder_starts_there_and_is_remembered(

@@ -163,8 +163,15 @@ def test_merge_by_keyboard_and_no_reused_rationale(
 
 
 def test_results_name_the_capping_question_and_explain_the_path(
-    qtbot: Any, open_window: Any, disputed: str
+    qtbot: Any, open_window: Any, disputed: str, data_dir: Path
 ) -> None:
+    from app.services import answers
+    from app.services.workspace import Workspace
+
+    # enough known PATH answers for a level, so the fired fixation gate shows as what caps it
+    with Workspace.open(data_dir) as ws:
+        answers.save_answer(ws, disputed, "PATH-02", Answer(2), "Ana")
+        answers.save_answer(ws, disputed, "PATH-05", Answer(30.0), "Ana")
     window = open_window()
     window.open_assessment(disputed)
     wait_idle(qtbot, window)
