@@ -33,16 +33,18 @@ from app.logic.expressions import parse
 from app.scoring import score
 
 FORM_DIR = Path(__file__).resolve().parents[2] / "forms" / "precision-oncology-readiness"
-FULL = FORM_DIR / "readiness-v1.0.yaml"
-CORE = FORM_DIR / "readiness-core-v1.0.yaml"
+FULL = FORM_DIR / "readiness-v1.1.yaml"
+CORE = FORM_DIR / "readiness-core-v1.1.yaml"
 DEMO = FORM_DIR / "demo" / "demo-answers.json"
 DOCS = FORM_DIR.parents[1] / "docs" / "questionnaire.md"
 DOMAINS = ("GOV", "PATH", "BIO", "QA", "TX", "WF", "FIN", "DATA")
 
 # The demo city's designed profile (see docs/questionnaire.md, "The demo assessment").
-DEMO_LEVELS = {"GOV": 4, "PATH": 2, "BIO": 3, "QA": 2, "TX": 2, "WF": 1, "FIN": 2, "DATA": 2}
-DEMO_CAPPED = {"PATH": ("PATH-05",), "TX": ("TX-02",)}
-DEMO_UNCAPPED = {"PATH": 3, "TX": 3}
+# v1.1 moved it deliberately: BIO 3 -> 2 (undocumented fixation now caps BIO too) and DATA 2 -> 1
+# (yes/partial/no items score 4/2/1); QA also meets the new no-accredited-lab gate.
+DEMO_LEVELS = {"GOV": 4, "PATH": 2, "BIO": 2, "QA": 2, "TX": 2, "WF": 1, "FIN": 2, "DATA": 1}
+DEMO_CAPPED = {"PATH": ("PATH-05",), "BIO": ("PATH-05",), "QA": ("QA-02",), "TX": ("TX-02",)}
+DEMO_UNCAPPED = {"PATH": 3, "BIO": 3}
 DEMO_PROVISIONAL = {"WF"}
 DEMO_RESOLVED = {"FIN-02"}
 DEMO_UNRESOLVED = {"GOV-07", "WF-10", "DATA-03"}
@@ -134,7 +136,10 @@ def test_every_option_and_band_maps_to_a_level(path: Path) -> None:
             assert ind.options, where
             for option in ind.options:
                 assert option.level in (1, 2, 3, 4, 5), f"{where}: option {option.code}"
-            if ind.level_by is LevelBy.OPTION:
+            if ind.level_by is LevelBy.OPTION and ind.type is AnswerType.YES_PARTIAL_NO:
+                # Basic good practice done fully is "integrated", not "optimising" (v1.1).
+                assert [o.level for o in ind.options] == [4, 2, 1], where
+            elif ind.level_by is LevelBy.OPTION:
                 # Every rung of the ladder is reachable by some answer.
                 assert {o.level for o in ind.options} >= {1, 5}, where
         elif ind.level_by in (LevelBy.BAND, LevelBy.COUNT):
