@@ -230,9 +230,8 @@ CORE_TESTS = [
     "lymphoma_ihc",
     "bcr_abl1_dx",
     "bcr_abl1_qpcr_is",
-    "hpv_nat",
     "mmr_ihc",
-]
+]  # v1.1: HPV nucleic-acid testing is screening, recorded but not part of the predictive set
 
 
 @pytest.mark.parametrize(
@@ -242,6 +241,8 @@ CORE_TESTS = [
         (["er_pr_her2", "lymphoma_ihc"], 2),
         (CORE_TESTS[:-1] + ["egfr", "alk_ros1", "pd_l1", "brca"], 2),  # one core test missing
         (CORE_TESTS, 3),
+        (["hpv_nat"], 2),  # still a test the city offers
+        (CORE_TESTS[:-1] + ["hpv_nat"], 2),  # HPV does not stand in for a predictive test
         (CORE_TESTS + ["egfr", "alk_ros1", "pd_l1"], 3),
         (CORE_TESTS + ["egfr", "alk_ros1", "pd_l1", "brca"], 4),
         (CORE_TESTS + ["egfr", "ngs_panel"], 3),  # NGS without the expanded menu
