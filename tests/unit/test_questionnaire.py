@@ -494,3 +494,47 @@ def test_demo_scores_the_same_when_stored_by_the_product(tmp_path: Path) -> None
     assert {i for i, a in snapshot.answers.items() if a.disagreement} == DEMO_UNRESOLVED
     fin_02 = snapshot.answers["FIN-02"]
     assert not fin_02.derived and fin_02.rationale.strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Translation style (v1.1)
+
+# Wordings a reviewer corrected: each must never come back, in any built file of the current version.
+CORRECTED_WORDINGS = {
+    "fr": ("RCP pluridisciplinaire", "conduite germinale"),  # the P of RCP already says it
+    "pt": ("acreditado pela ISO", "acreditada pela ISO", "plano germinativo", "datas não são"),
+    "es": ("plan germinal",),
+}
+
+
+def texts_by_language(node: Any, found: dict[str, list[str]]) -> dict[str, list[str]]:
+    if isinstance(node, dict):
+        if (
+            "en" in node
+            and set(node) <= set(LANGUAGES)
+            and all(isinstance(v, str) for v in node.values())
+        ):
+            for language, text in node.items():
+                found.setdefault(language, []).append(text)
+        else:
+            for value in node.values():
+                texts_by_language(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            texts_by_language(value, found)
+    return found
+
+
+@pytest.mark.parametrize("path", [FULL, CORE], ids=["full", "core"])
+def test_each_language_keeps_one_style_of_quotation_marks_and_the_corrected_wordings(
+    path: Path,
+) -> None:
+    import yaml
+
+    texts = texts_by_language(yaml.safe_load(path.read_text(encoding="utf-8")), {})
+    for language in ("es", "fr", "pt"):
+        joined = "\n".join(texts[language])
+        assert "“" not in joined and "”" not in joined, f"{language}: use « » quotation marks"
+        assert joined.count("«") == joined.count("»"), language
+        for wording in CORRECTED_WORDINGS.get(language, ()):
+            assert wording not in joined, f"{language}: {wording!r}"
