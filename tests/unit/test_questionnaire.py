@@ -42,10 +42,11 @@ DOMAINS = ("GOV", "PATH", "BIO", "QA", "TX", "WF", "FIN", "DATA")
 # The demo city's designed profile (see docs/questionnaire.md, "The demo assessment").
 # v1.1 moved it deliberately: BIO 3 -> 2 (undocumented fixation now caps BIO too), DATA 2 -> 1
 # (yes/partial/no items score 4/2/1) and FIN 2 -> 1 (FIN-13 counts the 30% public share where
-# FIN-10 counted only sponsors); QA also meets the new no-accredited-lab gate.
+# FIN-10 counted only sponsors); QA also meets the new no-accredited-lab gate, and BIO-02's
+# in-city laboratory without EQA now counts 2.
 DEMO_LEVELS = {"GOV": 4, "PATH": 2, "BIO": 2, "QA": 2, "TX": 2, "WF": 1, "FIN": 1, "DATA": 1}
 DEMO_CAPPED = {"PATH": ("PATH-05",), "BIO": ("PATH-05",), "QA": ("QA-02",), "TX": ("TX-02",)}
-DEMO_UNCAPPED = {"PATH": 3, "BIO": 3}
+DEMO_UNCAPPED = {"PATH": 3}
 DEMO_PROVISIONAL = {"WF"}
 DEMO_RESOLVED = {"FIN-02"}
 DEMO_UNRESOLVED = {"GOV-07", "WF-10", "DATA-03"}
