@@ -9,6 +9,10 @@ domain, which keeps each domain's four-language text reviewable on its own. This
 
 The core version keeps the indicators marked `core: true` with the same ids, mappings and texts,
 and the gates whose indicators are all core. `--check` exits 1 when the built files are stale.
+
+<version> comes from src/_header.yaml, and the sources describe only that version: files of
+earlier versions are never written again, so they stay byte for byte as shipped (assessments pin
+them by hash). Publishing a new version means raising `version` there first.
 """
 
 from __future__ import annotations

@@ -353,8 +353,11 @@ def test_forms_show_json(cli: Any) -> None:
         assert set(domain) == {"id", "name", "indicators"}
         assert isinstance(domain["indicators"], int) and domain["indicators"] > 0
     assert document["indicators"] == sum(d["indicators"] for d in document["domains"])
-    # The shipped id resolves to the same file.
-    assert json.loads(cli("forms", "show", "precision-oncology-readiness", "--json")[1]) == document
+    # id@version resolves to the same file; the bare id to the newest shipped version.
+    pinned = cli("forms", "show", "precision-oncology-readiness@1.0", "--json")[1]
+    assert json.loads(pinned) == document
+    newest = json.loads(cli("forms", "show", "precision-oncology-readiness", "--json")[1])
+    assert newest["version"] == "1.1" and newest["hash"] != document["hash"]
 
 
 def check_score_object(score: dict[str, Any], domain_ids: list[str]) -> None:

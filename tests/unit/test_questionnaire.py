@@ -33,16 +33,20 @@ from app.logic.expressions import parse
 from app.scoring import score
 
 FORM_DIR = Path(__file__).resolve().parents[2] / "forms" / "precision-oncology-readiness"
-FULL = FORM_DIR / "readiness-v1.0.yaml"
-CORE = FORM_DIR / "readiness-core-v1.0.yaml"
+FULL = FORM_DIR / "readiness-v1.1.yaml"
+CORE = FORM_DIR / "readiness-core-v1.1.yaml"
 DEMO = FORM_DIR / "demo" / "demo-answers.json"
 DOCS = FORM_DIR.parents[1] / "docs" / "questionnaire.md"
 DOMAINS = ("GOV", "PATH", "BIO", "QA", "TX", "WF", "FIN", "DATA")
 
 # The demo city's designed profile (see docs/questionnaire.md, "The demo assessment").
-DEMO_LEVELS = {"GOV": 4, "PATH": 2, "BIO": 3, "QA": 2, "TX": 2, "WF": 1, "FIN": 2, "DATA": 2}
-DEMO_CAPPED = {"PATH": ("PATH-05",), "TX": ("TX-02",)}
-DEMO_UNCAPPED = {"PATH": 3, "TX": 3}
+# v1.1 moved it deliberately: BIO 3 -> 2 (undocumented fixation now caps BIO too), DATA 2 -> 1
+# (yes/partial/no items score 4/2/1) and FIN 2 -> 1 (FIN-13 counts the 30% public share where
+# FIN-10 counted only sponsors); QA also meets the new no-accredited-lab gate, and BIO-02's
+# in-city laboratory without EQA now counts 2.
+DEMO_LEVELS = {"GOV": 4, "PATH": 2, "BIO": 2, "QA": 2, "TX": 2, "WF": 1, "FIN": 1, "DATA": 1}
+DEMO_CAPPED = {"PATH": ("PATH-05",), "BIO": ("PATH-05",), "QA": ("QA-02",), "TX": ("TX-02",)}
+DEMO_UNCAPPED = {"PATH": 3}
 DEMO_PROVISIONAL = {"WF"}
 DEMO_RESOLVED = {"FIN-02"}
 DEMO_UNRESOLVED = {"GOV-07", "WF-10", "DATA-03"}
@@ -134,7 +138,10 @@ def test_every_option_and_band_maps_to_a_level(path: Path) -> None:
             assert ind.options, where
             for option in ind.options:
                 assert option.level in (1, 2, 3, 4, 5), f"{where}: option {option.code}"
-            if ind.level_by is LevelBy.OPTION:
+            if ind.level_by is LevelBy.OPTION and ind.type is AnswerType.YES_PARTIAL_NO:
+                # Basic good practice done fully is "integrated", not "optimising" (v1.1).
+                assert [o.level for o in ind.options] == [4, 2, 1], where
+            elif ind.level_by is LevelBy.OPTION:
                 # Every rung of the ladder is reachable by some answer.
                 assert {o.level for o in ind.options} >= {1, 5}, where
         elif ind.level_by in (LevelBy.BAND, LevelBy.COUNT):
@@ -225,9 +232,8 @@ CORE_TESTS = [
     "lymphoma_ihc",
     "bcr_abl1_dx",
     "bcr_abl1_qpcr_is",
-    "hpv_nat",
     "mmr_ihc",
-]
+]  # v1.1: HPV nucleic-acid testing is screening, recorded but not part of the predictive set
 
 
 @pytest.mark.parametrize(
@@ -237,6 +243,8 @@ CORE_TESTS = [
         (["er_pr_her2", "lymphoma_ihc"], 2),
         (CORE_TESTS[:-1] + ["egfr", "alk_ros1", "pd_l1", "brca"], 2),  # one core test missing
         (CORE_TESTS, 3),
+        (["hpv_nat"], 2),  # still a test the city offers
+        (CORE_TESTS[:-1] + ["hpv_nat"], 2),  # HPV does not stand in for a predictive test
         (CORE_TESTS + ["egfr", "alk_ros1", "pd_l1"], 3),
         (CORE_TESTS + ["egfr", "alk_ros1", "pd_l1", "brca"], 4),
         (CORE_TESTS + ["egfr", "ngs_panel"], 3),  # NGS without the expanded menu
@@ -487,3 +495,47 @@ def test_demo_scores_the_same_when_stored_by_the_product(tmp_path: Path) -> None
     assert {i for i, a in snapshot.answers.items() if a.disagreement} == DEMO_UNRESOLVED
     fin_02 = snapshot.answers["FIN-02"]
     assert not fin_02.derived and fin_02.rationale.strip()
+
+
+# ---------------------------------------------------------------------------------------------
+# Translation style (v1.1)
+
+# Wordings a reviewer corrected: each must never come back, in any built file of the current version.
+CORRECTED_WORDINGS = {
+    "fr": ("RCP pluridisciplinaire", "conduite germinale"),  # the P of RCP already says it
+    "pt": ("acreditado pela ISO", "acreditada pela ISO", "plano germinativo", "datas não são"),
+    "es": ("plan germinal",),
+}
+
+
+def texts_by_language(node: Any, found: dict[str, list[str]]) -> dict[str, list[str]]:
+    if isinstance(node, dict):
+        if (
+            "en" in node
+            and set(node) <= set(LANGUAGES)
+            and all(isinstance(v, str) for v in node.values())
+        ):
+            for language, text in node.items():
+                found.setdefault(language, []).append(text)
+        else:
+            for value in node.values():
+                texts_by_language(value, found)
+    elif isinstance(node, list):
+        for value in node:
+            texts_by_language(value, found)
+    return found
+
+
+@pytest.mark.parametrize("path", [FULL, CORE], ids=["full", "core"])
+def test_each_language_keeps_one_style_of_quotation_marks_and_the_corrected_wordings(
+    path: Path,
+) -> None:
+    import yaml
+
+    texts = texts_by_language(yaml.safe_load(path.read_text(encoding="utf-8")), {})
+    for language in ("es", "fr", "pt"):
+        joined = "\n".join(texts[language])
+        assert "“" not in joined and "”" not in joined, f"{language}: use « » quotation marks"
+        assert joined.count("«") == joined.count("»"), language
+        for wording in CORRECTED_WORDINGS.get(language, ()):
+            assert wording not in joined, f"{language}: {wording!r}"
