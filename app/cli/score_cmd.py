@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 from typing import Any
 
 
@@ -26,11 +27,16 @@ def run(args: argparse.Namespace) -> int:
     from app.cli.output import print_json
     from app.common.i18n import pick
     from app.forms import find_form, load_questionnaire
-    from app.logic.answers_file import load_answers_file
+    from app.logic.answers_file import carry_to_version, parse_answers, read_json_file
     from app.scoring import score, score_to_json
 
     questionnaire = load_questionnaire(find_form(args.form))
-    answers = load_answers_file(questionnaire, args.answers)
+    data, notes = carry_to_version(
+        questionnaire, read_json_file(args.answers), other_version_ids(questionnaire)
+    )
+    for note in notes:  # an answers file of another version: say what did not carry as it was
+        print(f"readiness: {args.answers}: {note}", file=sys.stderr)
+    answers = parse_answers(questionnaire, data, source=str(args.answers))
     result = score(questionnaire, answers)
     document = score_to_json(result, questionnaire, args.lang)
     if args.json:
@@ -59,3 +65,17 @@ def run(args: argparse.Namespace) -> int:
     for check in document["checks"]:
         print(f"warning: {check['message']} ({', '.join(check['indicators'])})")
     return 0
+
+
+def other_version_ids(questionnaire: Any) -> set[str]:
+    """Indicator ids of the other shipped versions of this questionnaire."""
+    from app.forms import load_questionnaire
+    from app.forms.registry import form_header, shipped_forms
+
+    ids: set[str] = set()
+    for path in shipped_forms():
+        header = form_header(path)
+        if header is None or header[0] != questionnaire.id or header[1] == questionnaire.version:
+            continue
+        ids.update(ind.id for ind in load_questionnaire(path).indicators)
+    return ids

@@ -67,3 +67,31 @@ def parse_answers(
 
 def load_answers_file(questionnaire: Questionnaire, path: str | Path) -> dict[str, Answer]:
     return parse_answers(questionnaire, read_json_file(path), source=str(path))
+
+
+def carry_to_version(
+    questionnaire: Questionnaire, data: Any, other_versions_ids: set[str]
+) -> tuple[Any, list[str]]:
+    """An answers mapping written for another version of `questionnaire`, carried to this one:
+    ids this version `replaces` take their new id; ids only other versions have are left out
+    and named in the second value ("FIN-10: not in version 1.1"). Ids no version knows stay, so
+    `parse_answers` refuses them as before."""
+    if not isinstance(data, dict):
+        return data, []
+    carried: dict[str, Any] = {}
+    dropped: list[str] = []
+    for indicator_id, entry in data.items():
+        if questionnaire.has_indicator(indicator_id):
+            carried[indicator_id] = entry
+        elif indicator_id in questionnaire.replaces:
+            new = questionnaire.replaces[indicator_id]
+            if new in data:
+                dropped.append(f"{indicator_id}: replaced by {new}, which the file answers too")
+            else:
+                carried[new] = entry
+                dropped.append(f"{indicator_id}: carried as {new}")
+        elif indicator_id in other_versions_ids:
+            dropped.append(f"{indicator_id}: not in version {questionnaire.version}")
+        else:
+            carried[indicator_id] = entry
+    return carried, dropped

@@ -97,3 +97,29 @@ def test_score_runs_as_a_program(tmp_path: Path, form_and_ids) -> None:  # type:
     )
     assert result.returncode == 1
     assert "expected a JSON object" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_an_answers_file_of_an_older_version_is_carried_and_what_did_not_carry_is_named(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from app.cli import main
+    from app.forms import find_form, load_questionnaire
+
+    old = load_questionnaire(find_form("precision-oncology-readiness@1.0"))
+    new = load_questionnaire(find_form("precision-oncology-readiness"))
+    retired = sorted(i.id for i in old.indicators if not new.has_indicator(i.id))
+    assert retired, "the newest version retires at least one indicator of 1.0"
+    kept = next(i.id for i in old.indicators if new.has_indicator(i.id) and i.type == "percent")
+    answers = {kept: 60, retired[0]: {"state": "dont_know"}}
+    path = tmp_path / "v1.0-answers.json"
+    path.write_text(json.dumps(answers), encoding="utf-8")
+    code = main(["score", str(path), "--form", "precision-oncology-readiness", "--json"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert f"{retired[0]}: not in version {new.version}" in err
+    document = json.loads(out)
+    assert document["domains"]  # scored with what carried
+    # an id that no version knows is still refused, naming it
+    path.write_text(json.dumps({"NOPE-99": 1}), encoding="utf-8")
+    assert main(["score", str(path), "--form", "precision-oncology-readiness"]) == 1
+    assert "NOPE-99" in capsys.readouterr().err
