@@ -330,6 +330,7 @@ class FillMachine(RuleBasedStateMachine):
             return
         question = data.draw(st.sampled_from(candidates))
         before = self._shown(question.indicator.id)
+        typed_before = question.note.toPlainText()  # as on screen: a trailing space stays there
         question.note.setFocus()
         question.note.moveCursor(QTextCursor.MoveOperation.End)
         self.qtbot.waitUntil(question.note.hasFocus)
@@ -339,7 +340,7 @@ class FillMachine(RuleBasedStateMachine):
         else:
             self.qtbot.keyClick(question.note, Qt.Key.Key_Tab)
         self._idle()
-        note = (before.note + text).strip()
+        note = (typed_before + text).strip()
         self._changed(question, Answer(before.value, before.state, note, before.evidence))
 
     @precondition(lambda self: self.opened is not None)
